@@ -1,0 +1,198 @@
+"""The course as typed objects: what a lesson file means, with where each part came from.
+
+No torch and no textual here: the app, `tutor check` and the tests all read lessons through
+these classes, and every node carries its file and line so that any error can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a lesson file; line and column are 1-based, as editors count."""
+
+    path: Path
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class LessonError:
+    """One problem in one lesson file, printed gcc-style: `path:line:col: error: message`."""
+
+    where: Where
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: error: {self.message}"
+
+
+@dataclass
+class Prose:
+    """Markdown text shown as is."""
+
+    markdown: str
+    where: Where
+
+
+@dataclass
+class Code:
+    """A fenced Python block.
+
+    kind is "show" (the real source of the core function named by `show`), "run" (a cell the
+    learner edits and runs in the kernel) or "static" (only displayed).
+    """
+
+    kind: str
+    source: str
+    where: Where
+    show: str | None = None
+    # a stable id for the learner's edited copy of a run cell: "<lesson id>:<n>"
+    cell_id: str = ""
+
+
+@dataclass
+class Experiment:
+    """Runs `run` (a name in tutor.scratch.exercises, or "train") with `params`.
+
+    `editable` lists the params the learner may change; `sweep` maps one param to a list of
+    values and runs one curve per value.
+    """
+
+    run: str
+    params: dict[str, Any]
+    where: Where
+    editable: list[str] = field(default_factory=list)
+    sweep: dict[str, list[Any]] | None = None
+    # "loss" (the default) or "path" (the (w1, w2) path of SGD over the loss surface's rings)
+    view: str = "loss"
+    id: str = ""
+
+
+@dataclass
+class Choice:
+    text: str
+    correct: bool = False
+    why: str = ""
+
+
+@dataclass
+class Quiz:
+    """type is "choice", "number" or "text"."""
+
+    id: str
+    type: str
+    prompt: str
+    where: Where
+    choices: list[Choice] = field(default_factory=list)
+    answer: float | None = None
+    tolerance: float = 0.0
+    accept: list[str] = field(default_factory=list)
+    # a regular expression; a text answer is right if it matches in full (case-insensitive)
+    pattern: str | None = None
+    hint: str = ""
+    explain: str = ""
+
+    @property
+    def multiple(self) -> bool:
+        """Several choices are correct, so the learner may pick several."""
+        return sum(c.correct for c in self.choices) > 1
+
+
+@dataclass
+class Exercise:
+    """The learner writes the core function `implements` themselves.
+
+    `then` is an experiment run with the learner's function in place of the core's once the
+    check passes.
+    """
+
+    id: str
+    implements: str
+    starter: str
+    where: Where
+    hints: list[str] = field(default_factory=list)
+    then: Experiment | None = None
+
+
+Block = Union[Prose, Code, Experiment, Quiz, Exercise]
+
+
+@dataclass
+class Step:
+    """One `##` section of a lesson: one screen."""
+
+    title: str
+    blocks: list[Block]
+    where: Where
+
+
+@dataclass
+class Lesson:
+    id: str
+    title: str
+    lang: str
+    steps: list[Step]
+    path: Path
+    # the file name without language suffix and extension, e.g. "01-data"; orders the course
+    stem: str = ""
+
+    def quizzes(self) -> list[Quiz]:
+        return [b for s in self.steps for b in s.blocks if isinstance(b, Quiz)]
+
+    def experiments(self) -> list[Experiment]:
+        found: list[Experiment] = []
+        for s in self.steps:
+            for b in s.blocks:
+                if isinstance(b, Experiment):
+                    found.append(b)
+                elif isinstance(b, Exercise) and b.then is not None:
+                    found.append(b.then)
+        return found
+
+    def exercises(self) -> list[Exercise]:
+        return [b for s in self.steps for b in s.blocks if isinstance(b, Exercise)]
+
+
+@dataclass
+class BrokenLesson:
+    """A file that could not be loaded, kept so the app can list it with its errors."""
+
+    path: Path
+    errors: list[LessonError]
+    # whatever could be read of the front matter, for display
+    id: str = ""
+    title: str = ""
+    lang: str = ""
+
+
+@dataclass
+class Course:
+    """The lessons of one folder, in file-name order, in every language found."""
+
+    name: str
+    root: Path
+    lessons: list[Lesson] = field(default_factory=list)
+    broken: list[BrokenLesson] = field(default_factory=list)
+
+    def languages(self) -> list[str]:
+        return sorted({lesson.lang for lesson in self.lessons})
+
+    def in_language(self, lang: str) -> list[Lesson]:
+        """One lesson per id in `lang`, falling back to the original where no translation exists."""
+        by_id: dict[str, Lesson] = {}
+        for lesson in self.lessons:
+            current = by_id.get(lesson.id)
+            if current is None or (lesson.lang == lang and current.lang != lang):
+                by_id[lesson.id] = lesson
+        return sorted(by_id.values(), key=lambda l: l.stem)
+
+    def errors(self) -> list[LessonError]:
+        return [e for b in self.broken for e in b.errors]
