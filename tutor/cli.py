@@ -1,0 +1,188 @@
+"""Command line: argument parsing and dispatch to the module that does the work.
+
+Nothing here imports torch or textual at module level: `tutor check` and `tutor --help` stay
+fast, and the app itself is imported only when it is about to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from tutor import __version__
+
+DESCRIPTION = """\
+A terminal tutor that teaches linear regression from scratch in PyTorch, after the
+"linear regression from scratch" section of Dive into Deep Learning (English and Chinese).
+
+With no command, opens the tutor. Keys are listed on every screen's footer; ? shows them all."""
+
+EPILOG = """\
+environment:
+  TUTOR_DATA_DIR   where progress and your code are kept (same as --data-dir)
+  TUTOR_LESSONS    more lesson folders, separated by '{sep}' (same as --lessons)
+  NO_COLOR         draw without colour
+
+examples:
+  python -m tutor                      open the tutor
+  python -m tutor --lang zh            open it in Chinese
+  python -m tutor check my-lessons/    validate lesson files (exit 1 with every error)
+  python -m tutor practice check sgd my_sgd.py
+""".format(sep=os.pathsep)
+
+
+def _memory(text: str) -> int:
+    """'4G', '512M', '1073741824' -> bytes."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    try:
+        if text and text[-1] in units:
+            value = float(text[:-1]) * units[text[-1]]
+        else:
+            value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 4G or 512M)") from None
+    if value < 256 << 20:
+        raise argparse.ArgumentTypeError("the kernel needs at least 256M to load torch")
+    return int(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lessons",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=[],
+        help="also load the lessons in DIR (repeatable)",
+    )
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="keep progress and your code in DIR (default: $TUTOR_DATA_DIR or the user data dir)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default=None,
+        help="language of the lessons and the interface (default: from the locale)",
+    )
+    parser.add_argument(
+        "--kernel-memory",
+        metavar="SIZE",
+        type=_memory,
+        default=4 << 30,
+        help="address-space limit of the kernel that runs your code (default: 4G)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate lesson files",
+        description="Validate lesson files or folders; with no PATH, the built-in course and "
+        "$TUTOR_LESSONS. Prints every error as path:line:col: error: message.",
+    )
+    check.add_argument("paths", metavar="PATH", nargs="*", type=Path)
+
+    sub.add_parser(
+        "list",
+        parents=[common],
+        help="list courses and their lessons",
+        description="List every course with its lessons, their ids and languages.",
+    )
+
+    reset = sub.add_parser(
+        "reset",
+        parents=[common],
+        help="delete your progress and saved code",
+        description="Delete progress and saved code in the data dir, after a confirmation.",
+    )
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    practice = sub.add_parser(
+        "practice",
+        parents=[common],
+        help="check your own version of a core function",
+        description="Check your own version of a scratch-core function, as the app does.",
+    )
+    practice_sub = practice.add_subparsers(dest="practice_command", metavar="ACTION")
+    practice_sub.required = True
+    p_check = practice_sub.add_parser(
+        "check",
+        parents=[common],
+        help="check FILE.py against exercise EXERCISE_ID",
+        description="Run the check of EXERCISE_ID on the function in FILE.py. "
+        "Exit 0 when it passes, 1 with the diagnosis when it does not, 2 on a usage error.",
+    )
+    p_check.add_argument("exercise_id", metavar="EXERCISE_ID")
+    p_check.add_argument("file", metavar="FILE.py", type=Path)
+    practice_sub.add_parser("list", parents=[common], help="list the exercises")
+    return parser
+
+
+def _courses(args: argparse.Namespace):
+    from tutor.content.discover import discover
+
+    return discover(args.lessons, os.environ.get("TUTOR_LESSONS"))
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from tutor.progress import default_data_dir
+
+    return args.data_dir if args.data_dir is not None else default_data_dir()
+
+
+def _lang(args: argparse.Namespace) -> str:
+    from tutor.i18n import language_from_locale
+
+    return args.lang or language_from_locale(os.environ)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    if args.command == "check":
+        from tutor.content.check import run_check
+
+        from tutor.content.discover import default_lesson_dirs
+
+        paths = args.paths or default_lesson_dirs(args.lessons, os.environ.get("TUTOR_LESSONS"))
+        return run_check(paths, out, err)
+    if args.command == "list":
+        from tutor.content.check import run_list
+
+        return run_list(_courses(args), out)
+    if args.command == "reset":
+        from tutor.progress import run_reset
+
+        return run_reset(_data_dir(args), args.yes, sys.stdin, out, err)
+    if args.command == "practice":
+        from tutor.practice.cli import run_practice_check, run_practice_list
+
+        if args.practice_command == "list":
+            return run_practice_list(_courses(args), out)
+        return run_practice_check(args.exercise_id, args.file, _courses(args), out, err)
+
+    from tutor.ui.app import run_app
+
+    return run_app(
+        courses=_courses(args),
+        data_dir=_data_dir(args),
+        lang=_lang(args),
+        kernel_memory=args.kernel_memory,
+    )
