@@ -143,6 +143,8 @@ class Lesson:
     path: Path
     # the file name without language suffix and extension, e.g. "01-data"; orders the course
     stem: str = ""
+    # where the id is written in the front matter, so cross-file errors can point at it
+    where: Where | None = None
 
     def quizzes(self) -> list[Quiz]:
         return [b for s in self.steps for b in s.blocks if isinstance(b, Quiz)]
