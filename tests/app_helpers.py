@@ -1,0 +1,80 @@
+"""Driving the app as a learner does, for the Pilot tests."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.widgets import Input, Static, TextArea
+
+from tutor.content.discover import load_course
+from tutor.kernel.client import KernelOptions
+from tutor.ui.app import make_app
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+
+
+def fixture_app(data_dir: Path, lang: str = "en", **kwargs):
+    options = kwargs.pop("kernel_options", None) or KernelOptions(interrupt_grace=2.0)
+    return make_app([load_course(FIXTURE_COURSE)], data_dir, lang, options, **kwargs)
+
+
+async def wait_for(pilot, predicate, timeout: float = 30.0, what: str = "condition"):
+    """Let the app run until predicate() is true; fail with `what` after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        value = predicate()
+        if value:
+            return value
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def text_of(widget) -> str:
+    """What a Static shows, as plain text."""
+    content = widget.render()
+    return str(getattr(content, "plain", content))
+
+
+def status_text(screen, selector: str = "#status") -> str:
+    return text_of(screen.query_one(selector, Static))
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type characters one key at a time, as a learner would."""
+    for char in text:
+        if char == "\n":
+            await pilot.press("enter")
+        else:
+            await pilot.press(char)
+
+
+async def replace_input(pilot, field: Input, text: str) -> None:
+    field.focus()
+    await pilot.pause()
+    field.value = ""
+    await type_text(pilot, text)
+    await pilot.pause()
+
+
+async def open_demo_lesson(pilot, step_title: str) -> None:
+    """From home: open the demo lesson and step forward until the step `step_title` shows."""
+    app = pilot.app
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    for _ in range(10):
+        if _step_title(app.screen) == step_title:
+            return
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    raise AssertionError(f"no step titled {step_title!r}")
+
+
+def _step_title(screen) -> str:
+    lesson = screen.lesson
+    return lesson.steps[screen.step].title
+
+
+def editor_of(widget) -> TextArea:
+    return widget.query_one(TextArea)

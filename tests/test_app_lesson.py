@@ -1,0 +1,150 @@
+"""A learner takes the demo lesson through the app: steps, a code cell, an experiment, quizzes,
+then quits and comes back to the same place."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, RadioSet, TextArea
+
+from tests.app_helpers import (
+    fixture_app,
+    open_demo_lesson,
+    replace_input,
+    status_text,
+    text_of,
+    type_text,
+    wait_for,
+)
+from tutor.scratch.exercises import EXPERIMENTS
+from tutor.ui.screens.lesson import LessonScreen
+from tutor.ui.widgets.code_cell import CodeCell
+from tutor.ui.widgets.experiment import ExperimentPanel
+from tutor.ui.widgets.loss_plot import LossPlot
+from tutor.ui.widgets.quiz import QuizPanel
+
+
+async def test_home_lists_lessons_and_a_broken_file_with_its_error(tmp_path):
+    app = fixture_app(tmp_path, start_kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#lessons")
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Demo lesson" in line for line in lines)
+        broken = next(i for i, line in enumerate(lines) if "02-broken.md" in line)
+        options.highlighted = broken
+        await pilot.pause()
+        detail = text_of(app.screen.query_one("#detail"))
+        assert "02-broken.md:7:" in detail and "quizz" in detail
+
+
+async def test_a_whole_lesson_then_resume(tmp_path):
+    app = fixture_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_demo_lesson(pilot, "Code")
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        assert "step 2 of 5" in text_of(screen.query_one("#title"))
+
+        # edit the cell by typing, run it, read its output
+        cell = screen.query_one(CodeCell)
+        editor = cell.query_one(TextArea)
+        assert app.focused is editor
+        editor.move_cursor(editor.document.end)
+        await type_text(pilot, "\nprint(x + 1)")
+        await pilot.press("ctrl+r")
+        output = await wait_for(pilot, lambda: "43" in cell.output.plain and cell.output.plain, what="cell output")
+        assert "hello from the kernel" in output and "42" not in output.split("43")[1]
+
+        # the experiment: bad inputs get inline messages, not a crash
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        panel = app.screen.query_one(ExperimentPanel)
+        lr = panel.query_one("#param-lr", Input)
+        batch = panel.query_one("#param-batch_size", Input)
+        for bad, words in [("abc", "number"), ("-1", "learning rate"), ("1e309", "large")]:
+            await replace_input(pilot, lr, bad)
+            assert words in text_of(panel.query_one("#param-errors")), bad
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "Fix the values" in status_text(panel)
+        await replace_input(pilot, lr, "0.05")
+        await replace_input(pilot, batch, "5000")
+        assert "batch" in text_of(panel.query_one("#param-errors"))
+        await replace_input(pilot, batch, "20")
+        assert text_of(panel.query_one("#param-errors")) == ""
+
+        # a run to the end draws exactly the core's losses for that seed
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "done" in status_text(panel), 60, "the experiment to finish")
+        expected = EXPERIMENTS["train"](seed=0, lr=0.05, batch_size=20, num_epochs=1)["curves"]["loss"]
+        xs, ys = panel.query_one(LossPlot).series["loss"]
+        assert (xs, ys) == (expected["x"], expected["y"])
+        assert len(ys) == 50  # 1000 samples / 20 per batch, one epoch
+        assert "w_hat" in text_of(panel.query_one("#facts"))
+
+        # a long run can be cancelled, and the kernel stays warm
+        pid = app.kernel.client.pid
+        epochs = panel.query_one("#param-num_epochs", Input)
+        await replace_input(pilot, epochs, "50")
+        await replace_input(pilot, batch, "1")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "epoch" in status_text(panel), 30, "points to stream")
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: "cancelled" in status_text(panel), 5, "the cancel")
+        assert app.kernel.client.pid == pid
+
+        # quizzes: each type, wrong then right
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        quizzes = {q.quiz.id: q for q in app.screen.query(QuizPanel)}
+        choice = quizzes["demo-choice"]
+        radio = choice.query_one(RadioSet)
+        radio.focus()
+        await pilot.press("down", "enter")  # the second option: absolute loss
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        feedback = text_of(choice.query_one("#feedback"))
+        assert "Not quite" in feedback and "Not differentiable" in feedback
+        await pilot.press("up", "enter", "ctrl+r")
+        await pilot.pause()
+        assert "Right" in text_of(choice.query_one("#feedback"))
+        assert "(y_hat - y)**2 / 2" in text_of(choice.query_one("#feedback"))
+
+        number = quizzes["demo-number"]
+        await replace_input(pilot, number.query_one(Input), "41")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Not quite" in text_of(number.query_one("#feedback"))
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "15 * 64" in text_of(number.query_one("#feedback"))
+        await replace_input(pilot, number.query_one(Input), "40")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Right" in text_of(number.query_one("#feedback"))
+
+        text = quizzes["demo-text"]
+        await replace_input(pilot, text.query_one(Input), "retain_graph")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Not quite" in text_of(text.query_one("#feedback"))
+        await replace_input(pilot, text.query_one(Input), "create_graph=True")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Right" in text_of(text.query_one("#feedback"))
+        await pilot.press("ctrl+q")
+
+    # the same data dir: resume at the quiz step, answers and the edited cell kept
+    again = fixture_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = again.screen.query_one("#lessons")
+        assert "Continue: Demo lesson, step 4" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("c")
+        await pilot.pause()
+        screen = again.screen
+        assert screen.step == 3
+        feedback = [text_of(q.query_one("#feedback")) for q in screen.query(QuizPanel)]
+        assert all("Right" in f for f in feedback), feedback
+        await pilot.press("ctrl+p", "ctrl+p")
+        await pilot.pause()
+        assert "print(x + 1)" in again.screen.query_one(CodeCell).query_one(TextArea).text
