@@ -47,6 +47,7 @@ async def test_a_whole_lesson_then_resume(tmp_path):
         # edit the cell by typing, run it, read its output
         cell = screen.query_one(CodeCell)
         editor = cell.query_one(TextArea)
+        await pilot.press("tab")
         assert app.focused is editor
         editor.move_cursor(editor.document.end)
         await type_text(pilot, "\nprint(x + 1)")

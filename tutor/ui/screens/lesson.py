@@ -28,8 +28,8 @@ class LessonScreen(Screen):
         # when the focused widget does not use them (an editor or input keeps its text keys)
         Binding("ctrl+n", "next", priority=True, show=False),
         Binding("ctrl+p", "previous", priority=True, show=False),
-        Binding("n,right", "next", show=False),
-        Binding("p,left", "previous", show=False),
+        Binding("n", "next", show=False),
+        Binding("p", "previous", show=False),
         Binding("escape", "home", show=False),
         Binding("ctrl+r", "run", priority=True, show=False),
         Binding("ctrl+o", "reset_code", priority=True, show=False),
@@ -96,9 +96,9 @@ class LessonScreen(Screen):
             widgets.append(Static(Text(t("lesson.last_step", lang), style="italic")))
         await content.mount_all(widgets)
         content.scroll_home(animate=False)
-        first = next(iter(self.blocks()), None)
-        if first is not None:
-            self.focus_first_in(first)
+        # the prose has the focus, so arrows and page keys read the step from its top; tab
+        # moves into the cells and panels, and ctrl+r runs the step's first one from anywhere
+        content.focus()
         self.app.record_step(self.lesson, index)
 
     def widget_for(self, block) -> Widget:
@@ -118,11 +118,6 @@ class LessonScreen(Screen):
         if isinstance(block, Exercise):
             return ExercisePanel(block, lesson_id)
         raise TypeError(f"no widget for {type(block).__name__}")
-
-    def focus_first_in(self, widget: Widget) -> None:
-        focusable = [w for w in widget.query("*") if w.focusable]
-        if focusable:
-            focusable[0].focus(scroll_visible=False)
 
     async def action_next(self) -> None:
         if self.step + 1 < len(self.lesson.steps):

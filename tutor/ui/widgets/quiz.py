@@ -16,11 +16,20 @@ from tutor.quiz import grade
 EXPLAIN_AFTER_WRONG = 2
 
 
+class WrappingRadioButton(RadioButton):
+    """A radio button whose long answer wraps onto more lines instead of being cut off."""
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(self.render().wrap(width)))
+
+
 class QuizPanel(Vertical):
     DEFAULT_CSS = """
     QuizPanel { height: auto; border: round $secondary; padding: 0 1; margin: 0 0 1 0; }
     QuizPanel Markdown { margin: 0; padding: 0; }
     QuizPanel RadioSet, QuizPanel SelectionList { height: auto; width: 1fr; }
+    /* long answers wrap instead of being cut at the panel's edge */
+    QuizPanel RadioButton { width: 1fr; height: auto; text-wrap: wrap; text-overflow: fold; }
     QuizPanel #buttons { height: 1; margin-top: 1; }
     QuizPanel #buttons Button { margin-right: 1; }
     QuizPanel #feedback { height: auto; }
@@ -45,7 +54,7 @@ class QuizPanel(Vertical):
         elif quiz.type == "choice":
             with RadioSet(id="answer"):
                 for choice in quiz.choices:
-                    yield RadioButton(choice.text)
+                    yield WrappingRadioButton(choice.text)
         else:
             placeholder = t(f"quiz.placeholder.{quiz.type}", self.lang)
             yield Input(placeholder=placeholder, compact=True, id="answer")
@@ -57,8 +66,9 @@ class QuizPanel(Vertical):
     def on_mount(self) -> None:
         attempts = self.app.progress.quiz_attempts(self.lesson_id, self.quiz.id)
         if attempts:
-            self.restore(attempts[-1]["answer"])
-            self.show_verdict(self.answer(), attempts)
+            last = attempts[-1]["answer"]
+            self.restore(last)
+            self.show_verdict(last, attempts)
 
     # -- the learner's answer ------------------------------------------------
 
