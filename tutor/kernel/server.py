@@ -1,0 +1,582 @@
+"""The kernel: the learner's Python process, beside the app (as IDLE, Thonny and Jupyter have one).
+
+``python -P -m tutor.kernel.server --requests FD --events FD [--memory-bytes N] [--threads N]``
+is started by ``tutor.kernel.client``; nobody else needs to run it.
+
+Transport, and why. Requests arrive as JSON lines on a pipe ``--requests`` and events leave as JSON
+lines on a pipe ``--events``; both are plain pipe fds handed over with ``pass_fds``. The learner's
+fd 1 and 2 are two *other* pipes that the client reads and turns into Stream events. Protocol traffic
+therefore never shares a file descriptor with anything learner code can reach by accident:
+``print``, a replaced ``sys.stdout``, ``os.write(1, ...)``, C code calling ``printf`` or writing to
+fd 2, and subprocesses that inherit fd 1/2 all land in the output pipes, never in the event stream.
+(multiprocessing's Connection would also work, but it is a pickle channel tied to the parent's
+interpreter; newline-delimited JSON over a pipe is readable in a debugger and has no pickle in the
+app.) Order between the two channels is kept by the server flushing Python's and C's stdout buffers
+before it writes any event other than Points; the client, on receiving such an event, first reads
+whatever is still waiting in the output pipes (FIONREAD), so a cell's output always precedes its
+Result, Error and Done.
+
+Interrupts are SIGINT. What SIGINT does depends on what is running: in a cell or a check it raises
+KeyboardInterrupt at the next bytecode; in an experiment it makes ``should_stop()`` true, and if
+the experiment has not returned STOP_GRACE seconds later (learner code looping without consulting
+it) SIGALRM raises KeyboardInterrupt; between requests it is ignored. No exception is ever raised in
+the middle of writing an event, so a line on the event pipe is always whole. A check runs under
+``setitimer``: a learner's endless loop becomes a failed check, and the kernel stays warm.
+
+Limits are set here before torch is imported: RLIMIT_AS (a memory bomb becomes MemoryError in the
+cell, or at worst the death of this process, never a frozen machine) and the thread count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import builtins
+import ctypes
+import importlib
+import importlib.util
+import io
+import linecache
+import math
+import os
+import random
+import resource
+import select
+import signal
+import sys
+import threading
+import time
+import traceback
+from contextlib import contextmanager
+from dataclasses import asdict
+from types import ModuleType
+from typing import Any, Callable
+
+from tutor.kernel import protocol as P
+
+POINTS_INTERVAL = 0.1  # seconds between two Points events: about ten a second at most
+STOP_GRACE = 0.5  # seconds an experiment has to honour should_stop() before it is interrupted
+RESULT_LIMIT = 20_000  # characters of a cell's value shown; torch already summarises big tensors
+LEARNER_FILE = "your_code.py"  # the name the learner's exercise code has in tracebacks and checks
+
+# Extra experiments added to the registry, used only by the kernel's tests (experiments that run for
+# a set time, or never consult should_stop): "module:attr" or "path/to/file.py:attr".
+EXPERIMENTS_ENV = "TUTOR_KERNEL_EXPERIMENTS"
+
+
+class CheckTimeout(BaseException):
+    """Raised by SIGALRM inside a check that ran out of time (a BaseException, so that a learner's
+    ``except Exception`` cannot swallow it)."""
+
+
+class Signals:
+    """Turns SIGINT and SIGALRM into what the running request needs (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.mode = "idle"  # "raise": cell or check; "stop": experiment; "idle": between requests
+        self.stop_requested = False  # an experiment's should_stop()
+        self.interrupted = False  # SIGINT arrived during this request
+        self.alarm_fired = False
+        self._alarm: type[BaseException] | None = None
+        self._sending = False
+        self._pending: type[BaseException] | None = None
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self._on_sigint)
+        signal.signal(signal.SIGALRM, self._on_alarm)
+
+    def new_request(self) -> None:
+        self.stop_requested = self.interrupted = self.alarm_fired = False
+
+    def _raise(self, exc_type: type[BaseException]) -> None:
+        if self._sending:
+            self._pending = exc_type  # raised once the event is written whole
+        else:
+            raise exc_type
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        if self.mode == "idle":
+            return
+        self.interrupted = True
+        if self.mode == "raise":
+            # At most one KeyboardInterrupt per request: a learner who swallows it keeps running,
+            # and the client restarts the kernel after its grace period.
+            self.mode = "idle"
+            self._raise(KeyboardInterrupt)
+        elif not self.stop_requested:
+            self.stop_requested = True
+            self._arm(STOP_GRACE, KeyboardInterrupt)
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        exc_type, self._alarm = self._alarm, None
+        if exc_type is not None and self.mode != "idle":
+            self.mode = "idle"
+            self.alarm_fired = True
+            self._raise(exc_type)
+
+    def _arm(self, seconds: float, exc_type: type[BaseException]) -> None:
+        self._alarm = exc_type
+        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+
+    @contextmanager
+    def user_code(self, mode: str, timeout: float | None = None,
+                  on_timeout: type[BaseException] = CheckTimeout):
+        """Learner code (or code that calls it) runs inside; interrupts apply only here."""
+        self.mode = mode
+        if timeout is not None:
+            self._arm(timeout, on_timeout)
+        try:
+            yield
+        finally:
+            self.mode = "idle"
+            self._alarm = None
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    @contextmanager
+    def writing(self):
+        """An event is being written: an interrupt waits until the line is whole."""
+        self._sending = True
+        try:
+            yield
+        finally:
+            self._sending = False
+        exc_type, self._pending = self._pending, None
+        if exc_type is not None:
+            raise exc_type
+
+
+class PointBuffer:
+    """Collects on_point() calls and sends them as one Points event at most every POINTS_INTERVAL."""
+
+    def __init__(self, send: Callable[[Any], None]) -> None:
+        self._send = send
+        self._series: dict[str, list[list[Any]]] = {}
+        self._last = 0.0
+
+    def add(self, label: str, x: Any, y: Any) -> None:
+        self._series.setdefault(label, []).append([_number(x), _number(y)])
+        now = time.monotonic()
+        if now - self._last >= POINTS_INTERVAL:
+            self.flush(now)
+
+    def flush(self, now: float | None = None) -> None:
+        if self._series:
+            series, self._series = self._series, {}
+            self._send(P.Points(series))
+            self._last = time.monotonic() if now is None else now
+
+
+def _number(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if not isinstance(value, (int, float)):
+        value = float(value)  # a 0-d tensor or a numpy scalar
+    return value if math.isfinite(value) else None
+
+
+def _load_attr(spec: str, default_attr: str | None) -> Any:
+    """``module:attr`` or ``file.py:attr`` (attr optional when default_attr is given)."""
+    target, _, attr = spec.partition(":")
+    if target.endswith(".py"):
+        name = "_tutor_standin_" + os.path.basename(target)[:-3]
+        module_spec = importlib.util.spec_from_file_location(name, target)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(target)
+    attr = attr or default_attr
+    return getattr(module, attr) if attr else module
+
+
+def load_core() -> tuple[dict[str, Any], str | None]:
+    """The core functions and the lessons' data set, or an explanation of why they are missing."""
+    import torch
+
+    try:
+        from tutor.scratch.data import data_iter, synthetic_data
+        from tutor.scratch.model import linreg, sgd, squared_loss
+        from tutor.scratch.train import closed_form, train
+    except ImportError as exc:
+        return {}, f"the scratch core could not be loaded ({exc}); cells have torch, random and math only"
+    true_w = torch.tensor([2.0, -3.4])
+    true_b = 4.2
+    features, labels = synthetic_data(true_w, true_b, 1000, generator=torch.Generator().manual_seed(0))
+    return {
+        "synthetic_data": synthetic_data, "data_iter": data_iter, "linreg": linreg,
+        "squared_loss": squared_loss, "sgd": sgd, "train": train, "closed_form": closed_form,
+        "true_w": true_w, "true_b": true_b, "features": features, "labels": labels,
+    }, None
+
+
+class Kernel:
+    """Runs requests one at a time and writes their events to the event pipe."""
+
+    def __init__(self, events_fd: int, core: dict[str, Any]) -> None:
+        self.events_fd = events_fd
+        self.core = core
+        self.signals = Signals()
+        self.namespaces: dict[str, dict[str, Any]] = {}
+        self.shown_names: dict[str, str] = {}  # a learner code object's filename -> the name shown
+        self.cells_run = 0
+        self._extra_experiments: dict[str, Callable[..., dict]] | None = None
+        self._saved_stdio = {fd: os.dup(fd) for fd in (1, 2)}  # to repair a learner's os.close(1)
+        try:
+            self._libc = ctypes.CDLL(None)
+        except OSError:
+            self._libc = None
+
+    # ---------------------------------------------------------------- events
+
+    def send(self, event: Any) -> None:
+        if not isinstance(event, P.Points):
+            self.flush_output()  # the cell's output reaches the client before its Result and Done
+        data = memoryview(P.encode(event))
+        with self.signals.writing():
+            while data:
+                data = data[os.write(self.events_fd, data):]
+
+    def flush_output(self) -> None:
+        streams = {id(s): s for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)}
+        for stream in streams.values():
+            try:
+                stream.flush()
+            except Exception:  # a learner's own stdout object may not flush; theirs to fix
+                pass
+        if self._libc is not None:
+            self._libc.fflush(None)  # printf from C code is block-buffered on a pipe
+
+    def restore_stdio(self) -> None:
+        """After each request: fd 1/2 and sys.stdout/stderr as they were, whatever the cell did."""
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            want = os.fstat(self._saved_stdio[fd])
+            try:
+                have = os.fstat(fd)
+                intact = (have.st_dev, have.st_ino) == (want.st_dev, want.st_ino)
+            except OSError:
+                intact = False
+            if not intact:
+                os.dup2(self._saved_stdio[fd], fd)
+            stream = getattr(sys, f"__{name}__")
+            if stream is None or stream.closed:
+                stream = open_stdio(fd)
+                setattr(sys, f"__{name}__", stream)
+            setattr(sys, name, stream)
+
+    def send_error(self, exc: BaseException, learner_files: set[str]) -> None:
+        evalue = str(exc)
+        if isinstance(exc, SyntaxError) and exc.filename in self.shown_names:
+            evalue = f"{exc.msg} ({self.shown_names[exc.filename]}, line {exc.lineno})"
+        self.send(P.Error(type(exc).__name__, evalue, self.format_exception(exc, learner_files)))
+
+    def format_exception(self, exc: BaseException, learner_files: set[str]) -> str:
+        """Python's traceback text with only the learner's frames (all but ours if they have none)."""
+        top = traceback.TracebackException.from_exception(exc)
+        chain: list[traceback.TracebackException] = []  # the exception and those it was chained to
+        todo = [top]
+        while todo:
+            te = todo.pop()
+            if te is not None and all(te is not known for known in chain):
+                chain.append(te)
+                todo += [te.__cause__, te.__context__, *(getattr(te, "exceptions", None) or [])]
+        by_learner = any(f.filename in learner_files for te in chain for f in te.stack) or any(
+            getattr(te, "filename", None) in learner_files for te in chain)
+        for te in chain:
+            if getattr(te, "filename", None) in learner_files:
+                frames = []  # a SyntaxError in learner code: its own location says it all
+            elif by_learner:
+                frames = [f for f in te.stack if f.filename in learner_files]
+            else:  # an error of the core or of an experiment's parameters: all but our frames
+                frames = [f for f in te.stack if f.filename != __file__]
+            for frame in frames:
+                frame.filename = self.shown_names.get(frame.filename, frame.filename)
+            te.stack = traceback.StackSummary.from_list(frames)
+            if getattr(te, "filename", None) in self.shown_names:  # a SyntaxError in a cell
+                te.filename = self.shown_names[te.filename]
+        return "".join(top.format())
+
+    # ---------------------------------------------------------------- requests
+
+    def serve(self, requests_fd: int) -> None:
+        with os.fdopen(requests_fd, "rb") as requests:
+            for line in iter(requests.readline, b""):
+                try:
+                    request = P.decode(line)
+                except P.ProtocolError as exc:
+                    self.send(P.Error("ProtocolError", str(exc), ""))
+                    self.send(P.Done("error"))
+                    continue
+                if isinstance(request, P.Shutdown):
+                    return
+                self.handle(request)
+
+    def handle(self, request: Any) -> None:
+        self.signals.new_request()
+        learner_files: set[str] = set()
+        try:
+            if isinstance(request, P.Execute):
+                status, result = self.run_cell(request, learner_files)
+            elif isinstance(request, P.RunExperiment):
+                status, result = self.run_experiment(request, learner_files)
+            elif isinstance(request, P.Check):
+                status, result = self.run_check(request, learner_files)
+            else:
+                raise TypeError(f"the kernel does not run {type(request).__name__} requests")
+        except KeyboardInterrupt as exc:
+            self.send_error(exc, learner_files)
+            status, result = "interrupted", None
+        except BaseException as exc:  # SystemExit and MemoryError included: the kernel stays up
+            self.send_error(exc, learner_files)
+            status, result = "error", None
+        self.restore_stdio()
+        self.signals.install()  # in case the learner's code replaced our handlers
+        self.send(P.Done(status, result))
+
+    # ---------------------------------------------------------------- cells
+
+    def namespace(self, name: str) -> dict[str, Any]:
+        if name not in self.namespaces:
+            namespace = {"__name__": "__main__", "__builtins__": builtins}
+            import torch
+
+            namespace.update(torch=torch, random=random, math=math)
+            for key, value in self.core.items():
+                # Each lesson gets its own copy of the data: one lesson's in-place edits stay there.
+                namespace[key] = value.clone() if isinstance(value, torch.Tensor) else value
+            self.namespaces[name] = namespace
+        return self.namespaces[name]
+
+    def add_learner_file(self, shown: str, source: str, learner_files: set[str], unique: bool) -> str:
+        """Register learner source with linecache (so tracebacks show its lines) and return the
+        filename its code object gets: unique per cell run, so an edited cell does not relabel the
+        frames of functions defined by its earlier version."""
+        filename = f"{shown}#{self.cells_run}" if unique else shown
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        self.shown_names[filename] = shown
+        learner_files.add(filename)
+        return filename
+
+    def run_cell(self, request: P.Execute, learner_files: set[str]) -> tuple[str, None]:
+        namespace = self.namespace(request.namespace)
+        self.cells_run += 1
+        shown = f"<cell {request.cell_id}>" if request.cell_id else "<cell>"
+        filename = self.add_learner_file(shown, request.code, learner_files, unique=True)
+        try:
+            tree = ast.parse(request.code, filename)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            body = compile(tree, filename, "exec")
+            value_code = compile(ast.Expression(last.value), filename, "eval") if last else None
+        except (SyntaxError, ValueError) as exc:
+            self.send_error(exc, learner_files)
+            return "error", None
+        text = None
+        try:
+            with self.signals.user_code("raise"):
+                exec(body, namespace)
+                value = eval(value_code, namespace) if value_code else None
+                if value is not None:
+                    namespace["_"] = value
+                    text = repr(value)
+        except KeyboardInterrupt as exc:
+            self.send_error(exc, learner_files)
+            return "interrupted", None
+        except BaseException as exc:
+            self.send_error(exc, learner_files)
+            return "error", None
+        if text is not None:
+            if len(text) > RESULT_LIMIT:
+                text = text[:RESULT_LIMIT] + f"\n… ({len(text) - RESULT_LIMIT} more characters)"
+            self.send(P.Result(text))
+        return "ok", None
+
+    # ---------------------------------------------------------------- experiments
+
+    def experiments(self) -> dict[str, Callable[..., dict]]:
+        from tutor.scratch.exercises import EXPERIMENTS
+
+        if self._extra_experiments is None:
+            spec = os.environ.get(EXPERIMENTS_ENV)
+            self._extra_experiments = _load_attr(spec, "EXPERIMENTS") if spec else {}
+        return {**EXPERIMENTS, **self._extra_experiments}
+
+    def checks(self) -> ModuleType:
+        from tutor.practice import checks
+
+        return checks
+
+    def load_impl(self, impl: dict[str, str], learner_files: set[str]) -> dict[str, Callable]:
+        """The learner's functions, compiled with tutor.practice.checks.load_function."""
+        checks = self.checks()
+        functions = {}
+        for dotted, source in impl.items():
+            shown = LEARNER_FILE if len(impl) == 1 else f"your_{dotted.rsplit('.', 1)[-1]}.py"
+            filename = self.add_learner_file(shown, source, learner_files, unique=False)
+            with self.signals.user_code("raise"):  # the learner's module-level code runs here
+                functions[dotted] = checks.load_function(dotted, source, filename=filename)
+        return functions
+
+    def run_experiment(self, request: P.RunExperiment, learner_files: set[str]) -> tuple[str, dict]:
+        registry = self.experiments()
+        experiment = registry.get(request.run)
+        if experiment is None:
+            raise LookupError(f"unknown experiment {request.run!r}; known: {', '.join(sorted(registry))}")
+        if request.sweep is not None and len(request.sweep) != 1:
+            raise ValueError(f"a sweep varies exactly one parameter, not {sorted(request.sweep)}")
+        impl = self.load_impl(request.impl, learner_files) if request.impl else None
+        variants = [("core: ", None), ("yours: ", impl)] if request.compare and impl else [("", impl)]
+        sweep_param, sweep_values = next(iter((request.sweep or {None: [None]}).items()))
+
+        points = PointBuffer(self.send)
+        runs: list[tuple[str, str, dict, dict]] = []
+        stopped = False
+        try:
+            for prefix, functions in variants:
+                for value in sweep_values:
+                    params = dict(request.params)
+                    swept = ""
+                    if sweep_param is not None:
+                        params[sweep_param] = value
+                        swept = f"{sweep_param}={value}"
+
+                    def label(curve: str, prefix=prefix, swept=swept) -> str:
+                        # A swept single-curve experiment ("loss") is labelled by the value alone.
+                        if swept:
+                            curve = swept if curve == "loss" else f"{swept} {curve}"
+                        return prefix + curve
+
+                    def on_point(curve: str, x: Any, y: Any, label=label) -> None:
+                        points.add(label(curve), x, y)
+
+                    with self.signals.user_code("stop"):
+                        result = experiment(
+                            seed=request.seed, on_point=on_point, impl=functions,
+                            should_stop=lambda: self.signals.stop_requested, **params,
+                        )
+                    runs.append(((prefix + swept).strip(), label, params, result))
+                    if self.signals.stop_requested:
+                        stopped = True
+                        break
+                if stopped:
+                    break
+        finally:
+            points.flush()
+        merged = merge_runs(runs, plain=len(variants) == 1 and sweep_param is None)
+        return ("interrupted" if stopped else "ok"), P.json_safe(merged)
+
+    # ---------------------------------------------------------------- checks
+
+    def run_check(self, request: P.Check, learner_files: set[str]) -> tuple[str, dict | None]:
+        checks = self.checks()
+        filename = self.add_learner_file(LEARNER_FILE, request.source, learner_files, unique=False)
+        timeout_message = f"your code did not finish within {request.timeout:g} s"
+        try:
+            with self.signals.user_code("raise", timeout=request.timeout):
+                verdict = checks.check_source(request.implements, request.source, filename=filename)
+            result = P.CheckResult(bool(verdict.passed), str(verdict.message),
+                                   str(getattr(verdict, "case", "") or ""), getattr(verdict, "line", None))
+        except CheckTimeout as exc:
+            result = P.CheckResult(False, timeout_message, "", _last_line(exc, filename))
+        if self.signals.interrupted and not self.signals.alarm_fired:
+            raise KeyboardInterrupt  # the check swallowed it: still, the learner asked to stop
+        if self.signals.alarm_fired and timeout_message not in result.message:
+            # check_source caught our CheckTimeout itself; say what really happened.
+            result = P.CheckResult(False, timeout_message, result.case, result.line)
+        self.send(result)
+        return "ok", asdict(result)
+
+
+def _last_line(exc: BaseException, filename: str) -> int | None:
+    """The line of the learner's code that was running when exc was raised."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == filename]
+    return lines[-1] if lines else None
+
+
+def merge_runs(runs: list[tuple[str, Callable, dict, dict]], plain: bool) -> dict:
+    """One result for a sweep or a comparison: curves, diverged and path relabelled as they were
+    streamed, facts prefixed with their run's label, and each run's own facts under "runs"."""
+    if plain:
+        return runs[0][3]
+    first = runs[0][3] if runs else {}
+    merged: dict[str, Any] = {key: first.get(key) for key in ("xlabel", "ylabel", "log_y")}
+    merged.update(curves={}, diverged={}, facts={}, runs=[])
+    for run_label, label, params, result in runs:
+        merged["curves"].update({label(k): v for k, v in result.get("curves", {}).items()})
+        merged["diverged"].update({label(k): v for k, v in result.get("diverged", {}).items()})
+        if "path" in result:
+            merged.setdefault("path", {}).update({label(k): v for k, v in result["path"].items()})
+        facts = result.get("facts", {})
+        merged["facts"].update({f"{run_label} {k}": v for k, v in facts.items()})
+        merged["runs"].append({"label": run_label, "params": params, "facts": facts})
+    if "surface" in first:
+        merged["surface"] = first["surface"]
+    return merged
+
+
+# -------------------------------------------------------------------- process set-up
+
+
+def open_stdio(fd: int) -> io.TextIOWrapper:
+    return open(fd, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+
+
+def set_memory_limit(memory_bytes: int) -> None:
+    """RLIMIT_AS, soft and hard: the learner's code cannot raise it again."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        memory_bytes = min(memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+def watch_client(events_fd: int, parent: int) -> None:
+    """Exit when the app is gone (its end of the event pipe closed, or the parent died), even while
+    a learner's loop runs: a crashed app leaves no kernel behind."""
+    poller = select.poll()
+    poller.register(events_fd, 0)  # POLLERR and POLLHUP are always reported
+    while True:
+        if poller.poll(1000) or os.getppid() != parent:
+            os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tutor.kernel.server")
+    parser.add_argument("--requests", type=int, required=True, help="fd of the request pipe")
+    parser.add_argument("--events", type=int, required=True, help="fd of the event pipe")
+    parser.add_argument("--memory-bytes", type=int, default=0, help="RLIMIT_AS (0: none)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--parent", type=int, default=os.getppid())
+    args = parser.parse_args(argv)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the client does not interrupt while torch loads
+    if args.memory_bytes:
+        set_memory_limit(args.memory_bytes)
+    os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+    for fd in (args.requests, args.events):
+        os.set_inheritable(fd, False)  # a learner's subprocess must not hold the protocol pipes
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = open_stdio(fd)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+    threading.Thread(target=watch_client, args=(args.events, args.parent), daemon=True).start()
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    core, problem = load_core()
+    if problem:
+        print(problem, file=sys.stderr)
+    try:  # loaded now, so the first experiment and check start at once; errors show when used
+        importlib.import_module("tutor.scratch.exercises")
+        importlib.import_module("tutor.practice.checks")
+    except Exception:
+        pass
+    kernel = Kernel(args.events, core)
+    kernel.signals.install()
+    kernel.send(P.Ready(torch.__version__))
+    kernel.serve(args.requests)
+    # Shutdown, or the app closed the request pipe. The interpreter's own teardown with torch loaded
+    # takes about 0.6 s and has nothing of ours to tidy; the app is waiting, so leave at once.
+    kernel.flush_output()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
