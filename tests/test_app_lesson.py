@@ -149,3 +149,18 @@ async def test_a_whole_lesson_then_resume(tmp_path):
         await pilot.press("ctrl+p", "ctrl+p")
         await pilot.pause()
         assert "print(x + 1)" in again.screen.query_one(CodeCell).query_one(TextArea).text
+
+
+async def test_too_small_terminal_says_so_and_recovers_where_it_was(tmp_path):
+    from tutor.ui.screens.too_small import TooSmallScreen
+
+    app = fixture_app(tmp_path, start_kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_demo_lesson(pilot, "Code")
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "need 80x24, have 70x20" in text_of(app.screen.query_one("#message"))
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.step == 1
