@@ -3,6 +3,7 @@ then quits and comes back to the same place."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, RadioSet, TextArea
 
 from tests.app_helpers import (
@@ -164,3 +165,36 @@ async def test_too_small_terminal_says_so_and_recovers_where_it_was(tmp_path):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and app.screen.step == 1
+
+
+async def test_path_view_and_a_sweep_with_a_diverged_curve(tmp_path):
+    from tutor.ui.widgets.loss_plot import PathPlot
+
+    app = fixture_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#lessons")
+        options.highlighted = next(
+            i for i in range(options.option_count) if "Paths and sweeps" in str(options.get_option_at_index(i).prompt)
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        panel = app.screen.query_one(ExperimentPanel)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "done" in status_text(panel), 60, "the path run")
+        path_plot = panel.query_one(PathPlot)
+        assert path_plot.display and len(path_plot.paths["loss"]) == 101  # start + 100 steps
+        assert path_plot.surface["center"][0] == pytest.approx(2.0, abs=0.01)
+        await pilot.press("v")
+        await pilot.pause()
+        assert not path_plot.display and panel.query_one(LossPlot).display
+
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        panel = app.screen.query_one(ExperimentPanel)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "done" in status_text(panel), 60, "the sweep")
+        plot = panel.query_one(LossPlot)
+        assert set(plot.series) == {"lr=0.03", "lr=3.0"}
+        assert "lr=3.0: diverged at step" in status_text(panel)
+        assert "lr=3.0" in plot.diverged

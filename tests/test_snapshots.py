@@ -15,29 +15,23 @@ from tutor.ui.widgets.quiz import QuizPanel
 
 
 def still(app) -> None:
-    for widget in app.query("*"):
-        if isinstance(widget, (Input, TextArea)):
-            widget.cursor_blink = False
     for screen in app.screen_stack:
         for widget in screen.query("*"):
             if isinstance(widget, (Input, TextArea)):
                 widget.cursor_blink = False
 
 
-def test_home(snap_compare, tmp_path):
-    async def before(pilot):
-        await pilot.pause()
-        still(pilot.app)
+async def as_started(pilot) -> None:
+    await pilot.pause()
+    still(pilot.app)
 
-    assert snap_compare(fixture_app(tmp_path, start_kernel=False, stable_clock=True), run_before=before)
+
+def test_home(snap_compare, tmp_path):
+    assert snap_compare(fixture_app(tmp_path, start_kernel=False, stable_clock=True), run_before=as_started)
 
 
 def test_home_in_chinese(snap_compare, tmp_path):
-    async def before(pilot):
-        await pilot.pause()
-        still(pilot.app)
-
-    assert snap_compare(fixture_app(tmp_path, lang="zh", start_kernel=False, stable_clock=True), run_before=before)
+    assert snap_compare(fixture_app(tmp_path, lang="zh", start_kernel=False, stable_clock=True), run_before=as_started)
 
 
 def test_lesson_step_with_code(snap_compare, tmp_path):
@@ -75,10 +69,6 @@ def test_quiz_after_a_wrong_answer(snap_compare, tmp_path):
 
 
 def test_terminal_too_small(snap_compare, tmp_path):
-    async def before(pilot):
-        await pilot.pause()
-        still(pilot.app)
-
     assert snap_compare(
-        fixture_app(tmp_path, start_kernel=False, stable_clock=True), run_before=before, terminal_size=(60, 20)
+        fixture_app(tmp_path, start_kernel=False, stable_clock=True), run_before=as_started, terminal_size=(60, 20)
     )
