@@ -198,3 +198,38 @@ async def test_path_view_and_a_sweep_with_a_diverged_curve(tmp_path):
         assert set(plot.series) == {"lr=0.03", "lr=3.0"}
         assert "lr=3.0: diverged at step" in status_text(panel)
         assert "lr=3.0" in plot.diverged
+
+
+async def test_run_pressed_while_torch_loads_waits_then_runs(tmp_path):
+    app = fixture_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_demo_lesson(pilot, "Code")
+        assert not app.kernel.ready
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        cell = app.screen.query_one(CodeCell)
+        assert "loading torch" in cell.output.plain
+        await wait_for(pilot, lambda: "42" in cell.output.plain, 60, "the cell to run once torch is loaded")
+
+
+async def test_help_lists_the_keys_and_the_language_switch_translates_the_ui(tmp_path):
+    from tutor.ui.screens.help import HelpScreen
+
+    app = fixture_app(tmp_path, start_kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        body = text_of(app.screen.query_one("#help-body"))
+        for key in ("ctrl+n", "ctrl+r", "ctrl+c", "ctrl+o", "ctrl+t", "ctrl+g", "ctrl+q"):
+            assert key in body
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "zh"
+        assert "从零开始实现线性回归" in text_of(app.screen.query_one("#title"))
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "快捷键" in app.screen.query_one("VerticalScroll").border_title

@@ -21,7 +21,7 @@ def sgd(params, lr, batch_size):
     # the update is not part of the model: autograd must not record it
     with torch.no_grad():
         for param in params:
-            # the loss was summed over the batch, so divide by batch_size for the mean gradient
+            # the loss was summed over the batch: divide by batch_size for the mean gradient
             param -= lr * param.grad / batch_size
             # backward() adds to .grad: clear it for the next batch
             param.grad.zero_()
