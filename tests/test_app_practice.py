@@ -49,6 +49,7 @@ async def test_wrong_then_right_squared_loss_trains_beside_the_core(tmp_path):
         assert set(series) == {"core: loss", "yours: loss"}
         # the learner's correct loss trains exactly like the core's, step for step
         assert series["core: loss"] == series["yours: loss"]
+        assert "your curve is the core's, step for step" in status_text(then)
 
         state = app.store.exercise_state("demo", "demo-squared-loss")
         assert state.attempts == 2 and state.hints_used == 1 and state.first_pass is not None

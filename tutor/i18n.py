@@ -93,6 +93,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "seconds": {"en": "{s:.1f} s", "zh": "{s:.1f} 秒"},
     "exp.cancelled": {"en": "cancelled", "zh": "已取消"},
     "exp.diverged": {"en": "diverged at step {step}", "zh": "在第 {step} 步发散"},
+    "exp.same": {
+        "en": "your curve is the core's, step for step",
+        "zh": "你的曲线与核心实现逐步完全一致",
+    },
+    "exp.differs": {
+        "en": "your curve leaves the core's at step {step}",
+        "zh": "你的曲线从第 {step} 步起与核心实现不同",
+    },
     "exp.failed": {"en": "the experiment failed: {error}", "zh": "实验出错：{error}"},
     "exp.invalid": {"en": "Fix the values marked above first.", "zh": "请先修改上面标出的参数。"},
     "exp.log_loss": {"en": "log10 loss", "zh": "log10 损失"},

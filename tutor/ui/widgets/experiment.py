@@ -30,6 +30,34 @@ def format_value(value) -> str:
     return str(value)
 
 
+def first_difference(core: dict, yours: dict) -> int | None:
+    """The first x where two curves differ (or one ends), None when they agree point for point."""
+    for (x, a), (_, b) in zip(zip(core["x"], core["y"]), zip(yours["x"], yours["y"])):
+        if a != b:
+            return x
+    if len(core["y"]) != len(yours["y"]):
+        shorter = core if len(core["y"]) < len(yours["y"]) else yours
+        return shorter["x"][-1] + 1 if shorter["x"] else 1
+    return None
+
+
+def compare_text(curves: dict[str, dict], lang: str) -> Text:
+    """Where the learner's run departs from the core's, so identical curves (drawn on top of
+    each other) are not mistaken for a missing one."""
+    pairs = [(label[len("core: "):], curve) for label, curve in curves.items() if label.startswith("core: ")]
+    text = Text()
+    for name, core in pairs:
+        yours = curves.get(f"yours: {name}")
+        if yours is None:
+            continue
+        step = first_difference(core, yours)
+        if step is None:
+            text.append(t("exp.same", lang), style="bold green")
+        else:
+            text.append(t("exp.differs", lang, step=int(step)), style="bold yellow")
+    return text
+
+
 class ParamInput(Vertical):
     """One editable parameter: its name above a one-line input."""
 
@@ -230,6 +258,9 @@ class ExperimentPanel(Vertical):
         for label, step in diverged.items():
             status.append(" · ")
             status.append(f"{label}: " + t("exp.diverged", self.lang, step=step), style="bold red")
+        if self.compare:
+            status.append(" · ")
+            status.append(compare_text(result["curves"], self.lang))
         self.status(status)
         facts = result.get("facts", {})
         self.query_one("#facts", Static).update(
