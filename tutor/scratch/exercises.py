@@ -254,9 +254,12 @@ PLANCK_T_START = 2000.0
 
 
 def planck_radiance_shape(wavelength_um, T):
-    """Planck's spectral radiance up to a constant factor: lambda^-5 / (exp(c2 / (lambda T)) - 1)."""
-    # expm1 keeps exp(x) - 1 exact for small x; float64 keeps exp(x) finite up to x = 709
-    return wavelength_um ** -5 / torch.expm1(PLANCK_C2_UM_K / (wavelength_um * T))
+    """Planck's spectral radiance up to a constant factor:
+    lambda^-5 / (exp(c2 / (lambda T)) - 1), lambda in micrometres."""
+    # expm1 keeps exp(x) - 1 exact for small x;
+    # float64 keeps exp(x) finite up to x = 709
+    x = PLANCK_C2_UM_K / (wavelength_um * T)
+    return wavelength_um ** -5 / torch.expm1(x)
 
 
 def planck(*, T=5000.0, lr=0.1, steps=500, noise=0.01, seed=0, on_point=None, should_stop=None,

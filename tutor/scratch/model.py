@@ -5,7 +5,8 @@ import torch
 
 def linreg(X, w, b):
     """The linear regression model: y_hat = Xw + b."""
-    # X is (n, d) and w is (d, 1), so y_hat is (n, 1); b is broadcast to every row
+    # X is (n, d) and w is (d, 1), so y_hat is (n, 1);
+    # b is broadcast to every row
     return torch.matmul(X, w) + b
 
 
@@ -21,7 +22,8 @@ def sgd(params, lr, batch_size):
     # the update is not part of the model: autograd must not record it
     with torch.no_grad():
         for param in params:
-            # the loss was summed over the batch: divide by batch_size for the mean gradient
+            # the loss was summed over the batch:
+            # divide by batch_size for the mean gradient
             param -= lr * param.grad / batch_size
             # backward() adds to .grad: clear it for the next batch
             param.grad.zero_()

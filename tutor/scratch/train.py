@@ -92,13 +92,16 @@ def finite_or_none(x):
 
 
 def init_params(num_inputs, init, generator):
-    """w and b as in the book: w ~ N(0, 0.01²) (or zeros), b = 0; both record gradients."""
+    """w ~ N(0, 0.01²) (or zeros) and b = 0, as in the book.
+
+    Both record gradients: requires_grad=True."""
     if init == "normal":
-        w = torch.normal(0, 0.01, size=(num_inputs, 1), generator=generator, requires_grad=True)
+        w = torch.normal(0, 0.01, size=(num_inputs, 1),
+                         generator=generator, requires_grad=True)
     elif init == "zeros":
         w = torch.zeros(size=(num_inputs, 1), requires_grad=True)
     else:
-        raise ValueError(f"init must be 'normal' or 'zeros', not {init!r}")
+        raise ValueError(f"init is 'normal' or 'zeros', not {init!r}")
     b = torch.zeros(1, requires_grad=True)
     return w, b
 
@@ -187,14 +190,17 @@ def _finished(history, w, b, start):
 def closed_form(features, labels):
     """The least-squares answer (w, b, loss): what SGD should approach.
 
-    Solves the normal equations X^T X [w; b] = X^T y with a column of ones for the bias, in
-    float64; loss is the mean squared_loss at that solution, i.e. the noise floor a trained
-    model can reach. (torch.linalg.lstsq would do too, but its last bits vary from call to call
-    with where its buffers land in memory; this is the same every time.)
+    Solves the normal equations X^T X [w; b] = X^T y, with a column
+    of ones for the bias, in float64. loss is the mean squared_loss
+    there: the noise floor a trained model can reach.
+    (torch.linalg.lstsq would do too, but its last bits vary from
+    call to call; this is the same every time.)
     """
-    X = torch.cat([features.double(), torch.ones(len(features), 1, dtype=torch.float64)], dim=1)
+    X64 = features.double()
+    ones = torch.ones(len(features), 1, dtype=torch.float64)
+    X = torch.cat([X64, ones], dim=1)
     y = labels.double().reshape(-1, 1)
     solution = torch.linalg.solve(X.T @ X, X.T @ y)
     w, b = solution[:-1], solution[-1]
-    loss = float(squared_loss(linreg(features.double(), w, b), y).mean())
+    loss = float(squared_loss(linreg(X64, w, b), y).mean())
     return w.reshape(-1).tolist(), float(b), loss

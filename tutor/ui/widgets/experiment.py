@@ -63,6 +63,7 @@ class ParamInput(Vertical):
 
     DEFAULT_CSS = """
     ParamInput { width: 16; height: 2; margin-right: 1; }
+    ParamInput.-list { width: 34; }
     ParamInput Label { color: $text-muted; }
     ParamInput Input.-invalid { color: $error; }
     """
@@ -118,7 +119,8 @@ class ExperimentPanel(Vertical):
         if self.experiment.editable:
             with Horizontal(id="params"):
                 for name in self.experiment.editable:
-                    yield ParamInput(name, self.current_default(name))
+                    wide = "-list" if self.specs[name].type.startswith("list") else ""
+                    yield ParamInput(name, self.current_default(name), classes=wide)
         yield Static("", id="param-errors")
         with Horizontal(id="controls"):
             yield Button(t("exp.run", self.lang), id="run", compact=True, variant="primary")
