@@ -21,7 +21,6 @@ from tutor.progress import ProgressError, ProgressStore
 from tutor.ui.kernel_host import KernelHost
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.home import HomeScreen
-from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 
@@ -115,6 +114,10 @@ class TutorApp(App[int]):
     # -- navigation --------------------------------------------------------------
 
     def open_lesson(self, lesson: Lesson, step: int = 0) -> None:
+        # imported here: the lesson screen brings the plots and editors, which the first
+        # frame (the home screen) does not need
+        from tutor.ui.screens.lesson import LessonScreen
+
         self.push_screen(LessonScreen(lesson, step))
 
     def record_step(self, lesson: Lesson, step: int) -> None:
