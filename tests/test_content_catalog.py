@@ -204,3 +204,29 @@ def test_the_guide_quiz_examples_are_valid(tmp_path):
     lesson = parse_lesson(path, body)
     assert isinstance(lesson, Lesson), [str(e) for e in lesson.errors]
     assert {q.type for q in lesson.quizzes()} == {"choice", "number", "text"}
+
+
+def test_an_integer_too_large_for_a_float_is_too_large_not_a_crash():
+    from tutor.content.catalog import EXPERIMENT_PARAMS, validate_value
+
+    huge = int("1" + "0" * 400)
+    _, message = validate_value(EXPERIMENT_PARAMS["train"]["lr"], huge)
+    assert "too large" in message
+    _, message = validate_value(EXPERIMENT_PARAMS["train"]["lr"], str(huge))
+    assert "too large" in message
+
+
+def test_a_lesson_with_a_huge_integer_answer_is_a_lesson_error(tmp_path):
+    from tutor.content.model import BrokenLesson
+    from tutor.content.parse import parse_lesson
+
+    path = tmp_path / "01-huge.md"
+    path.write_text(
+        "---\nid: huge\ntitle: Huge\nlang: en\n---\n## Step\n```quiz\nid: huge-q\ntype: number\n"
+        "prompt: How many?\nanswer: 1" + "0" * 400 + "\n```\n\n```experiment\nrun: train\n"
+        "params: {num_epochs: 1" + "0" * 400 + "}\n```\n",
+        encoding="utf-8",
+    )
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, BrokenLesson)
+    assert [e.where.line for e in lesson.errors] == [11, 16]  # the answer line, the params line

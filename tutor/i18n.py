@@ -16,6 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.continue": {"en": "Continue: {title}, step {step}", "zh": "继续学习：{title}，第 {step} 步"},
     "home.start": {"en": "Start with: {title}", "zh": "从这里开始：{title}"},
     "home.course": {"en": "Course: {name}", "zh": "课程：{name}"},
+    "home.builtin": {"en": "built-in", "zh": "内置课程"},
     "home.broken.one": {"en": "{name}: cannot be loaded (1 error)", "zh": "{name}：无法加载（1 个错误）"},
     "home.broken": {"en": "{name}: cannot be loaded ({n} errors)", "zh": "{name}：无法加载（{n} 个错误）"},
     "home.broken.detail": {

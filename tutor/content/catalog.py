@@ -240,16 +240,26 @@ def _number_words(spec: ParamSpec) -> str:
     return f"{kind} {_range_words(spec)}".rstrip()
 
 
+def _bounded(number: int) -> int | float:
+    """An int beyond what a float holds reads as ±inf, as 1e309 does, so every caller that
+    tests finiteness or converts to float says "too large" instead of raising OverflowError."""
+    if abs(number) > 1.7e308:
+        return math.inf if number > 0 else -math.inf
+    return number
+
+
 def parse_number(raw: Any) -> float | None:
     """A number from a YAML value or typed text; None if it is not one."""
     if isinstance(raw, bool):
         return None
-    if isinstance(raw, (int, float)):
+    if isinstance(raw, int):
+        return _bounded(raw)
+    if isinstance(raw, float):
         return raw
     if isinstance(raw, str):
         text = raw.strip().replace("_", "")
         try:
-            return int(text)
+            return _bounded(int(text))
         except ValueError:
             pass
         try:

@@ -35,7 +35,7 @@ def _check(paths: list[Path]) -> tuple[list[LessonError], int, int]:
             if chosen is not None:
                 chosen.append(path)
         else:
-            errors.append(LessonError(Where(path), "no such file or folder"))
+            errors.append(LessonError(Where(path, 0, 0), "no such file or folder"))
     for folder, chosen in folders.items():
         if chosen is None:
             course = load_folder(folder, "the command line")

@@ -13,13 +13,18 @@ from typing import Any, Union
 
 @dataclass(frozen=True)
 class Where:
-    """A place in a lesson file; line and column are 1-based, as editors count."""
+    """A place in a lesson file; line and column are 1-based, as editors count.
+
+    Line 0 stands for the path as a whole (a file or folder that does not exist).
+    """
 
     path: Path
     line: int = 1
     col: int = 1
 
     def __str__(self) -> str:
+        if self.line == 0:
+            return str(self.path)
         return f"{self.path}:{self.line}:{self.col}"
 
 

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.content.discover import BUILTIN_NAME
 from tutor.content.model import BrokenLesson, Lesson
 from tutor.i18n import t
 from tutor.ui.widgets.keybar import KeyBar
@@ -60,7 +61,8 @@ class HomeScreen(Screen):
         if not any(course.lessons or course.broken for course in app.courses):
             options.add_option(Option(t("home.no_lessons", lang), disabled=True))
         for c, course in enumerate(app.courses):
-            options.add_option(Option(Text(t("home.course", lang, name=course.name), style="bold underline"), disabled=True))
+            name = t("home.builtin", lang) if course.name == BUILTIN_NAME else course.name
+            options.add_option(Option(Text(t("home.course", lang, name=name), style="bold underline"), disabled=True))
             for lesson in course.in_language(lang):
                 status = app.lesson_status(lesson)
                 line = Text(f" {MARKS[status]} ")

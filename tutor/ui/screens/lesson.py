@@ -128,6 +128,11 @@ class LessonScreen(Screen):
             await self.show_step(self.step - 1)
 
     def action_home(self) -> None:
+        """The first esc leaves an input or editor (back to the prose), the next leaves the lesson."""
+        content = self.query_one("#content", VerticalScroll)
+        if self.focused is not None and self.focused is not content:
+            content.focus()
+            return
         self.app.pop_screen()
 
     # -- the block the learner is in -----------------------------------------
@@ -146,6 +151,9 @@ class LessonScreen(Screen):
 
     def action_run(self) -> None:
         block = self.current()
+        if block is not None:
+            # what runs, and its output, must be on screen even when ctrl+r came from the prose
+            self.query_one("#content", VerticalScroll).scroll_to_widget(block, animate=False, top=True)
         if isinstance(block, CodeCell):
             self.run_worker(block.run(), group="kernel", exit_on_error=False)
         elif isinstance(block, (ExperimentPanel, ExercisePanel)):
