@@ -3,25 +3,14 @@ they are written (with or without a generator argument), and each usual mistake 
 own diagnosis."""
 
 import inspect
-import textwrap
 
 import pytest
 
 import tutor.scratch.data as core
-from tutor.practice.checks import check_source
+from tests.practice_helpers import assert_fails, verdict
 
 SYNTHETIC = "tutor.scratch.data.synthetic_data"
 DATA_ITER = "tutor.scratch.data.data_iter"
-
-
-def verdict(implements, source):
-    return check_source(implements, textwrap.dedent(source))
-
-
-def assert_fails(result, *phrases):
-    assert not result.passed, result
-    for phrase in phrases:
-        assert phrase in result.message, f"{phrase!r} not in:\n{result.message}"
 
 
 # ---------------------------------------------------------------- synthetic_data

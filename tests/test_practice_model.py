@@ -2,26 +2,15 @@
 they are written, and each usual mistake fails with its own diagnosis."""
 
 import inspect
-import textwrap
 
 import pytest
 
 import tutor.scratch.model as core
-from tutor.practice.checks import check_source
+from tests.practice_helpers import assert_fails, verdict
 
 LINREG = "tutor.scratch.model.linreg"
 LOSS = "tutor.scratch.model.squared_loss"
 SGD = "tutor.scratch.model.sgd"
-
-
-def verdict(implements, source):
-    return check_source(implements, textwrap.dedent(source))
-
-
-def assert_fails(result, *phrases):
-    assert not result.passed, result
-    for phrase in phrases:
-        assert phrase in result.message, f"{phrase!r} not in:\n{result.message}"
 
 
 # ---------------------------------------------------------------- linreg
