@@ -55,6 +55,13 @@ async def test_a_whole_lesson_then_resume(tmp_path):
         await pilot.press("ctrl+r")
         output = await wait_for(pilot, lambda: "43" in cell.output.plain and cell.output.plain, what="cell output")
         assert "hello from the kernel" in output and "42" not in output.split("43")[1]
+        # ctrl+o puts the lesson's code back, ctrl+z takes that back
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert editor.text == cell.code.source
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "print(x + 1)" in editor.text
 
         # the experiment: bad inputs get inline messages, not a crash
         await pilot.press("ctrl+n")
@@ -140,7 +147,10 @@ async def test_a_whole_lesson_then_resume(tmp_path):
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         options = again.screen.query_one("#lessons")
-        assert "Continue: Demo lesson, step 4" in str(options.get_option_at_index(0).prompt)
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "Continue: Demo lesson, step 4" in lines[0]
+        assert any(line.startswith(" ◐ Demo lesson") for line in lines)  # in progress
+        assert any(line.startswith(" · Paths and sweeps") for line in lines)  # not started
         await pilot.press("c")
         await pilot.pause()
         screen = again.screen
@@ -233,3 +243,16 @@ async def test_help_lists_the_keys_and_the_language_switch_translates_the_ui(tmp
         await pilot.press("f1")
         await pilot.pause()
         assert "快捷键" in app.screen.query_one("VerticalScroll").border_title
+
+
+async def test_a_corrupt_progress_file_is_kept_aside_and_reported_on_screen(tmp_path):
+    (tmp_path / "progress.json").write_text('{"version": 1, "lessons": {', encoding="utf-8")
+    app = fixture_app(tmp_path, start_kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("progress.corrupt-" in m for m in messages), messages
+        kept = list(tmp_path.glob("progress.corrupt-*.json"))
+        assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == '{"version": 1, "lessons": {'
+        await open_demo_lesson(pilot, "Code")  # the learner carries on; progress is saved anew
+    assert "demo" in (tmp_path / "progress.json").read_text(encoding="utf-8")

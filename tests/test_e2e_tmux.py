@@ -376,3 +376,32 @@ def test_too_small_terminal_then_recovers(terminal, tmp_path):
     terminal.keys("q", pause=0)
     assert terminal.exit_status() == 0
     assert_no_kernel_left(app_pid, before, set())
+
+
+def test_exercise_edited_in_visual_is_checked_when_the_editor_exits(terminal, tmp_path):
+    """ctrl+g suspends the app for $VISUAL (as `git commit` does); on return the code is checked."""
+    lessons = builtin_lessons("en")
+    index, lesson = next((i, l) for i, l in enumerate(lessons) if l.id == "loss")
+    target = next(i for i, step in enumerate(lesson.steps) if any(isinstance(b, Exercise) for b in step.blocks))
+    editor = tmp_path / "fake-editor"
+    solution = "def squared_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n"
+    editor.write_text(f"#!/bin/sh\ncat > \"$1\" <<'EOF'\n{solution}EOF\n", encoding="utf-8")
+    editor.chmod(0o755)
+
+    terminal.start(
+        tutor_argv(tmp_path / "data"),
+        {"TERM": "xterm-256color", "LANG": "C.UTF-8", "VISUAL": str(editor)},
+        ENV_UNSET,
+    )
+    terminal.wait_for_text(t("app.title", "en"), lesson.title)
+    terminal.keys(*["Down"] * index, "Enter")
+    terminal.wait_for_text(t("lesson.step", "en", n=1, m=len(lesson.steps)))
+    for n in range(1, target + 1):
+        terminal.keys("C-n")
+        terminal.wait_for_text(t("lesson.step", "en", n=n + 1, m=len(lesson.steps)))
+    terminal.keys("C-g")
+    terminal.wait_for_text("passes every case", timeout=60)
+    saved = tmp_path / "data" / "exercises" / "squared-loss.py"
+    assert saved.read_text(encoding="utf-8") == solution
+    terminal.keys("C-q", pause=0)
+    assert terminal.exit_status() == 0

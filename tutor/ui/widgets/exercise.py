@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
@@ -119,7 +119,8 @@ class ExercisePanel(Vertical):
             try:
                 with self.app.suspend():
                     subprocess.run([*shlex.split(command), str(path)], check=False)
-            except (OSError, ValueError) as error:
+            except (OSError, ValueError, SuspendNotSupported) as error:
+                # no such editor, a malformed $EDITOR, or a terminal the app cannot hand over
                 self.app.notify(t("ex.editor_failed", self.lang, error=error), severity="error")
                 return
             edited = path.read_text(encoding="utf-8")
