@@ -181,7 +181,7 @@ Home
   l              English / 中文
 Lesson
   ctrl+n, n      next step          ctrl+p, p     previous step
-  esc            back to the lessons
+  esc            leave an editor or input; again: back to the lessons
   ctrl+r         run the code cell / the experiment / check your exercise
   ctrl+o         back to the lesson's code or the starter (ctrl+z undoes)
   ctrl+t         a hint (quiz or exercise)
@@ -200,7 +200,7 @@ Quiz
   l              English / 中文
 课程内
   ctrl+n、n      下一步             ctrl+p、p     上一步
-  esc            返回课程列表
+  esc            离开编辑器或输入框；再按一次返回课程列表
   ctrl+r         运行代码单元 / 实验 / 检查你写的练习
   ctrl+o         恢复课程原始代码或初始代码（ctrl+z 可撤销）
   ctrl+t         提示（测验或练习）
