@@ -405,3 +405,27 @@ def test_exercise_edited_in_visual_is_checked_when_the_editor_exits(terminal, tm
     assert saved.read_text(encoding="utf-8") == solution
     terminal.keys("C-q", pause=0)
     assert terminal.exit_status() == 0
+
+
+def extended_colours(captured: str) -> set[str]:
+    """SGR sequences beyond the 16 basic colours: 256-colour (38;5;n, n >= 16) or truecolor."""
+    found = set()
+    for params in re.findall(r"\x1b\[([0-9;]*)m", captured):
+        codes = params.split(";")
+        for i, code in enumerate(codes[:-1]):
+            if code in ("38", "48") and (codes[i + 1] == "2" or (codes[i + 1] == "5" and int(codes[i + 2]) >= 16)):
+                found.add(params)
+    return found
+
+
+def test_a_16_colour_terminal_gets_only_the_16_colours(terminal, tmp_path):
+    lessons = builtin_lessons("en")
+    terminal.start(tutor_argv(tmp_path / "data"), {"TERM": "screen", "LANG": "C.UTF-8"}, ENV_UNSET + ("COLORTERM",))
+    terminal.wait_for_text(t("app.title", "en"), lessons[0].title)
+    assert not extended_colours(terminal.screen_with_attributes())
+    terminal.keys("Enter")
+    screen = terminal.wait_for_text(t("lesson.step", "en", n=1, m=len(lessons[0].steps)))
+    assert "Traceback" not in screen
+    assert not extended_colours(terminal.screen_with_attributes())
+    terminal.keys("C-q", pause=0)
+    assert terminal.exit_status() == 0
