@@ -82,10 +82,11 @@ class ExperimentPanel(Vertical):
     DEFAULT_CSS = """
     ExperimentPanel { height: auto; border: round $accent; padding: 0 1; margin: 0 0 1 0; }
     ExperimentPanel #params { height: auto; }
-    ExperimentPanel #controls { height: 1; }
+    ExperimentPanel #controls { height: auto; }
     ExperimentPanel #controls Button { margin-right: 1; }
     ExperimentPanel #param-errors { color: $error; height: auto; }
-    ExperimentPanel #status { height: 1; width: 1fr; padding-left: 1; }
+    /* a sweep's status names every diverged curve: let it wrap rather than be cut */
+    ExperimentPanel #status { height: auto; width: 1fr; padding-left: 1; }
     ExperimentPanel #facts { height: auto; color: $text; }
     ExperimentPanel .keys { color: $text-muted; height: 1; }
     ExperimentPanel ContentSwitcher { height: auto; }
