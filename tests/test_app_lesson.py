@@ -15,7 +15,8 @@ from tests.app_helpers import (
     type_text,
     wait_for,
 )
-from tutor.scratch.exercises import EXPERIMENTS
+from tutor.scratch.exercises import EXPERIMENTS, make_data
+from tutor.scratch.train import train
 from tutor.ui.screens.lesson import LessonScreen
 from tutor.ui.widgets.code_cell import CodeCell
 from tutor.ui.widgets.experiment import ExperimentPanel
@@ -87,6 +88,10 @@ async def test_a_whole_lesson_then_resume(tmp_path):
         expected = EXPERIMENTS["train"](seed=0, lr=0.05, batch_size=20, num_epochs=1)["curves"]["loss"]
         xs, ys = panel.query_one(LossPlot).series["loss"]
         assert (xs, ys) == (expected["x"], expected["y"])
+        # and that is the core's own History for this seed, step for step
+        features, labels = make_data(0)
+        history = train(features, labels, lr=0.05, batch_size=20, num_epochs=1, seed=0)
+        assert ys == history.step_losses and xs == list(range(1, 51))
         assert len(ys) == 50  # 1000 samples / 20 per batch, one epoch
         assert "w_hat" in text_of(panel.query_one("#facts"))
 
