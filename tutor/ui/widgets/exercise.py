@@ -17,6 +17,7 @@ from tutor.content.model import Exercise
 from tutor.i18n import t
 from tutor.kernel.protocol import CheckResult, KernelDied
 from tutor.ui.widgets.experiment import ExperimentPanel
+from tutor.ui.widgets.inline import inline_markdown
 
 # Saving on every keystroke is cheap (a few hundred bytes, atomically), but a short pause
 # spares the disk while the learner types a word.
@@ -96,7 +97,8 @@ class ExercisePanel(Vertical):
         text = Text()
         for n, hint in enumerate(hints[:count], start=1):
             text.append(t("ex.hint_n", self.lang, n=n, m=len(hints)), style="bold cyan")
-            text.append(hint.strip() + "\n")
+            text.append(inline_markdown(hint.strip()))
+            text.append("\n")
         self.query_one("#hints", Static).update(text)
 
     def reset(self) -> None:

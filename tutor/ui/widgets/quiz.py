@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Markdown, RadioButton, RadioSet, Sele
 from tutor.content.model import Quiz
 from tutor.i18n import t
 from tutor.quiz import grade
+from tutor.ui.widgets.inline import inline_markdown
 
 # After this many wrong answers the explanation is shown anyway: a learner who is stuck
 # learns more from the reasoning than from guessing on.
@@ -111,7 +112,9 @@ class QuizPanel(Vertical):
         else:
             text.append(t("quiz.wrong", self.lang) + "\n", style="bold red")
         for why in verdict.feedback:
-            text.append(f"• {why}\n")
+            text.append("• ")
+            text.append(inline_markdown(why))
+            text.append("\n")
         wrong = sum(not a["correct"] for a in attempts)
         # what was right is revealed only with the explanation, so a retry still means something
         if verdict.correct or wrong >= EXPLAIN_AFTER_WRONG:
@@ -120,12 +123,12 @@ class QuizPanel(Vertical):
                 text.append("• " + t("quiz.missed", self.lang, text=missed.text) + why + "\n")
             if verdict.explain:
                 text.append(t("quiz.explain", self.lang), style="bold")
-                text.append(verdict.explain)
+                text.append(inline_markdown(verdict.explain.strip()))
         self.feedback(text)
 
     def show_hint(self) -> None:
         if self.quiz.hint:
-            self.feedback(Text(t("quiz.hint", self.lang) + self.quiz.hint, style="cyan"))
+            self.feedback(inline_markdown(t("quiz.hint", self.lang) + self.quiz.hint.strip(), style="cyan"))
         else:
             self.feedback(Text(t("quiz.no_hint", self.lang)))
 

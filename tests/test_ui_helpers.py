@@ -1,4 +1,4 @@
-"""The pure parts of the plots and the comparison a learner reads after their code trains."""
+"""The pure parts of the UI: plots, the learner-vs-core comparison, inline Markdown, facts."""
 
 import math
 
@@ -45,3 +45,11 @@ def test_facts_are_shown_for_people():
     assert format_value(0.000046271) == "4.627e-05"
     assert format_value([2.0001, -3.4]) == "[2, -3.4]"
     assert format_value(None) == "—"
+
+
+def test_hints_and_explanations_lose_their_markdown_markers():
+    from tutor.ui.widgets.inline import inline_markdown
+
+    text = inline_markdown("use `create_graph=True`, **not** only `retain_graph`")
+    assert text.plain == "use create_graph=True, not only retain_graph"
+    assert any(span.style == "bold" and text.plain[span.start : span.end] == "create_graph=True" for span in text.spans)
