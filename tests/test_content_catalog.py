@@ -230,3 +230,11 @@ def test_a_lesson_with_a_huge_integer_answer_is_a_lesson_error(tmp_path):
     lesson = parse_lesson(path)
     assert isinstance(lesson, BrokenLesson)
     assert [e.where.line for e in lesson.errors] == [11, 16]  # the answer line, the params line
+
+
+def test_a_learner_reading_chinese_gets_the_messages_in_chinese():
+    assert validate_value(TRAIN["lr"], "abc", "zh")[1] == "学习率必须是大于 0 且不超过 100 的数"
+    assert validate_value(TRAIN["batch_size"], "1e309", "zh")[1] == "批量大小太大了：必须是介于 1 和 1000 之间的整数"
+    assert validate_params("train", {"num_examples": 100, "batch_size": 500}, "zh") == [
+        ("batch_size", "批量大小（500）不能大于样本数（100）")
+    ]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tutor.i18n import STRINGS, t
+
 
 @dataclass(frozen=True)
 class ParamSpec:
@@ -223,21 +225,27 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _range_words(spec: ParamSpec) -> str:
-    if spec.min is not None and spec.max is not None:
-        if spec.min_open:
-            return f"greater than {_fmt(spec.min)} and at most {_fmt(spec.max)}"
-        return f"between {_fmt(spec.min)} and {_fmt(spec.max)}"
-    if spec.min is not None:
-        return f"{'greater than' if spec.min_open else 'at least'} {_fmt(spec.min)}"
-    if spec.max is not None:
-        return f"at most {_fmt(spec.max)}"
+def label_of(spec: ParamSpec, lang: str) -> str:
+    """The parameter in plain words in `lang`: its translation, or its own name."""
+    key = f"param.label.{spec.name}"
+    return t(key, lang) if key in STRINGS else spec.label
+
+
+def _range_words(spec: ParamSpec, lang: str) -> str:
+    low = _fmt(spec.min) if spec.min is not None else ""
+    high = _fmt(spec.max) if spec.max is not None else ""
+    if low and high:
+        return t("param.above_at_most" if spec.min_open else "param.between", lang, low=low, high=high)
+    if low:
+        return t("param.above" if spec.min_open else "param.at_least", lang, low=low)
+    if high:
+        return t("param.at_most", lang, high=high)
     return ""
 
 
-def _number_words(spec: ParamSpec) -> str:
-    kind = "a whole number" if spec.type == "int" else "a number"
-    return f"{kind} {_range_words(spec)}".rstrip()
+def _number_words(spec: ParamSpec, lang: str) -> str:
+    key = "param.whole" if spec.type == "int" else "param.number"
+    return t(key, lang, range=_range_words(spec, lang)).strip()
 
 
 def _bounded(number: int) -> int | float:
@@ -269,28 +277,29 @@ def parse_number(raw: Any) -> float | None:
     return None
 
 
-def _check_number(spec: ParamSpec, raw: Any, label: str) -> tuple[Any, str | None]:
-    wanted = _number_words(spec)
+def _check_number(spec: ParamSpec, raw: Any, label: str, lang: str) -> tuple[Any, str | None]:
+    wanted = _number_words(spec, lang)
+    must_be = t("param.must_be", lang, label=label, wanted=wanted)
     number = parse_number(raw)
     if number is None:
-        return None, f"{label} must be {wanted}"
+        return None, must_be
     if isinstance(number, float) and math.isnan(number):
-        return None, f"{label} must be {wanted}, not nan"
+        return None, t("param.not_nan", lang, label=label, wanted=wanted)
     if isinstance(number, float) and math.isinf(number):
         # 1e309 reads as inf: say it is too large rather than "not a number"
-        side = "too large" if number > 0 else "too small"
-        return None, f"{label} is {side}: it must be {wanted}"
+        side = "param.too_large" if number > 0 else "param.too_small"
+        return None, t(side, lang, label=label, wanted=wanted)
     if spec.type == "int":
         if isinstance(number, float):
             if not number.is_integer():
-                return None, f"{label} must be {wanted}"
+                return None, must_be
             number = int(number)
     else:
         number = float(number)
     too_low = spec.min is not None and (number <= spec.min if spec.min_open else number < spec.min)
     too_high = spec.max is not None and number > spec.max
     if too_low or too_high:
-        return None, f"{label} must be {wanted}"
+        return None, must_be
     return number, None
 
 
@@ -298,11 +307,11 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
-def _check_list(spec: ParamSpec, raw: Any) -> tuple[Any, str | None]:
-    sizes = (f"{spec.min_len} to {spec.max_len}" if spec.min_len != spec.max_len
-             else str(spec.min_len))
-    wanted = (f"{spec.label} must be a list of {sizes} numbers, each "
-              f"{_range_words(spec)}, like 0.01, 0.1, 1")
+def _check_list(spec: ParamSpec, raw: Any, lang: str) -> tuple[Any, str | None]:
+    sizes = (t("param.sizes", lang, low=spec.min_len, high=spec.max_len)
+             if spec.min_len != spec.max_len else str(spec.min_len))
+    label = label_of(spec, lang)
+    wanted = t("param.list", lang, label=label, sizes=sizes, range=_range_words(spec, lang).strip())
     if isinstance(raw, str):
         text = raw.strip().removeprefix("[").removesuffix("]")
         items: list[Any] = [p for p in text.replace(",", " ").split() if p]
@@ -316,40 +325,42 @@ def _check_list(spec: ParamSpec, raw: Any) -> tuple[Any, str | None]:
                         min_open=spec.min_open)
     values = []
     for position, item in enumerate(items, 1):
-        value, problem = _check_number(element, item, f"value {position} of {spec.label}")
+        value, problem = _check_number(element, item, t("param.item", lang, position=position, label=label), lang)
         if problem:
             return None, f"{problem} ({wanted})"
         values.append(value)
     return values, None
 
 
-def validate_value(spec: ParamSpec, raw: Any) -> tuple[Any, str | None]:
+def validate_value(spec: ParamSpec, raw: Any, lang: str = "en") -> tuple[Any, str | None]:
     """(value, None) when `raw` is a valid value for `spec`, else (None, plain-words message).
 
     `raw` is what a learner typed ("abc", "-1", "1e309") or a value read from a lesson's YAML.
-    Numbers written as text are accepted, since YAML reads `1e-3` as text.
+    Numbers written as text are accepted, since YAML reads `1e-3` as text. The message is in
+    `lang`: the app shows it to the learner; `tutor check` writes it in English.
     """
+    label = label_of(spec, lang)
     if spec.type in ("int", "float"):
-        return _check_number(spec, raw, spec.label)
+        return _check_number(spec, raw, label, lang)
     if spec.type == "bool":
         if isinstance(raw, bool):
             return raw, None
         if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE, None
-        return None, f"{spec.label} must be true or false"
+        return None, t("param.bool", lang, label=label)
     if spec.type == "str":
         text = raw.strip() if isinstance(raw, str) else None
         if spec.choices and text not in spec.choices:
-            return None, f"{spec.label} must be one of: {', '.join(spec.choices)}"
+            return None, t("param.choices", lang, label=label, choices=", ".join(spec.choices))
         if text is None:
-            return None, f"{spec.label} must be text"
+            return None, t("param.text", lang, label=label)
         return text, None
     if spec.type == "list[float]":
-        return _check_list(spec, raw)
+        return _check_list(spec, raw, lang)
     raise ValueError(f"unknown parameter type {spec.type!r}")
 
 
-def validate_params(run: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_params(run: str, params: dict[str, Any], lang: str = "en") -> list[tuple[str, str]]:
     """Every problem with running `run` with `params`, as (param, message) pairs.
 
     Each value is checked alone (as validate_value does), then the rules that tie parameters
@@ -367,7 +378,7 @@ def validate_params(run: str, params: dict[str, Any]) -> list[tuple[str, str]]:
             problems.append((name, f"{run} has no parameter {name!r}; "
                                    f"its parameters: {', '.join(specs)}"))
             continue
-        value, problem = validate_value(spec, raw)
+        value, problem = validate_value(spec, raw, lang)
         if problem:
             problems.append((name, problem))
         else:
@@ -378,14 +389,11 @@ def validate_params(run: str, params: dict[str, Any]) -> list[tuple[str, str]]:
     if examples_key and "batch_size" in specs:
         batch, examples = values["batch_size"], values[examples_key]
         if batch > examples:
-            problems.append(("batch_size", f"batch size ({batch}) must not be larger than the "
-                                           f"number of examples ({examples})"))
+            problems.append(("batch_size", t("param.batch_too_large", lang, batch=batch, examples=examples)))
         elif "num_epochs" in specs:
             steps = values["num_epochs"] * -(-examples // batch)
             if steps > MAX_STEPS:
-                problems.append(("batch_size", f"this run would take {steps} steps, more than "
-                                               f"{MAX_STEPS}: use a larger batch size, fewer "
-                                               f"examples or fewer epochs"))
+                problems.append(("batch_size", t("param.too_many_steps", lang, steps=steps, limit=MAX_STEPS)))
     return problems
 
 

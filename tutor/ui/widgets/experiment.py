@@ -148,14 +148,16 @@ class ExperimentPanel(Vertical):
         problems: list[str] = []
         for box in self.query(ParamInput):
             field = box.query_one(Input)
-            value, message = validate_value(self.specs[box.param], field.value)
+            value, message = validate_value(self.specs[box.param], field.value, self.lang)
             field.set_class(message is not None, "-invalid")
             if message is not None:
                 problems.append(f"{box.param}: {message}")
             else:
                 params[box.param] = value
         if not problems:
-            problems.extend(f"{name}: {message}" for name, message in validate_params(self.experiment.run, params))
+            problems.extend(
+                f"{name}: {message}" for name, message in validate_params(self.experiment.run, params, self.lang)
+            )
         return params, problems
 
     def on_input_changed(self, event: Input.Changed) -> None:
