@@ -19,8 +19,8 @@ from tutor.progress import (
     ProgressError,
     ProgressStore,
     default_data_dir,
-    run_reset,
 )
+from tutor.reset import run_reset
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_list(_courses(args), out)
     if args.command == "reset":
-        from tutor.progress import run_reset
+        from tutor.reset import run_reset
 
         return run_reset(_data_dir(args), args.yes, sys.stdin, out, err)
     if args.command == "practice":

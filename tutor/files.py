@@ -1,0 +1,102 @@
+"""Durable files for the learner's data: atomic replace, moving an unreadable file aside, removal.
+
+Every write is atomic (temp file in the same folder, fsync, os.replace, fsync of the folder), so a
+crash, a full disk or a dropped SSH connection leaves either the old file or the new one, never half
+of one. ProgressError is the one error the progress store and the learner's code files raise, with
+a message in plain words for the learner.
+
+No torch and no textual here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+class ProgressError(Exception):
+    """Progress or code could not be saved (or read); the message is plain words for the learner."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        super().__init__(message)
+        self.path = path
+
+
+def reason(e: OSError) -> str:
+    """Why an OS call failed, in the system's words ("No space left on device")."""
+    return e.strerror or str(e) or type(e).__name__
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash at any point leaves the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable. Best effort: some systems cannot open a folder for fsync,
+    # and by now the new file is in place either way.
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def move_aside(path: Path, when: datetime, prefix: str) -> Path:
+    """Rename `path` to <prefix><UTC time>[-n].json without ever replacing a file."""
+    stamp = when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1000):
+        suffix = "" if n == 0 else f"-{n}"
+        target = path.with_name(f"{prefix}{stamp}{suffix}.json")
+        try:
+            # A hard link fails if the target exists, where os.rename would silently replace it.
+            os.link(path, target)
+        except FileExistsError:
+            continue
+        except OSError:
+            # No hard links on this file system: copy with exclusive create, then remove.
+            try:
+                _copy_exclusive(path, target)
+            except FileExistsError:
+                continue
+        os.unlink(path)
+        fsync_dir(path.parent)
+        return target
+    raise FileExistsError(f"too many kept-aside progress files in {path.parent}")
+
+
+def _copy_exclusive(source: Path, target: Path) -> None:
+    data = source.read_bytes()
+    with open(target, "xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def remove(path: Path) -> None:
+    """Delete the file at `path`; nothing if there is none."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
