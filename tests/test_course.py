@@ -12,7 +12,6 @@ import contextlib
 import io
 import math
 import re
-from pathlib import Path
 
 import pytest
 import torch
@@ -25,27 +24,7 @@ from tutor.quiz import grade
 
 torch.set_num_threads(1)
 
-LESSONS = Path(__file__).resolve().parent.parent / "lessons"
-
-# file stem -> lesson id, in the book's order (spec, section 3)
-COURSE = {
-    "01-data": "data",
-    "02-minibatches": "minibatches",
-    "03-init": "init",
-    "04-model": "model",
-    "05-loss": "loss",
-    "06-sgd": "sgd",
-    "07-training": "training",
-    "08-evaluation": "evaluation",
-    "09-zero-init": "zero-init",
-    "10-ohm": "ohm",
-    "11-planck": "planck",
-    "12-second-derivatives": "second-derivatives",
-    "13-reshape": "reshape",
-    "14-learning-rate": "learning-rate",
-    "15-remainder": "remainder-batch",
-}
-CHAPTER = list(COURSE)[:8]
+from tests.course_helpers import CHAPTER, COURSE, LESSONS
 
 # exercise id -> (lesson stem, the core function the learner writes)
 EXERCISES = {

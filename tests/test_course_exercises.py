@@ -14,7 +14,6 @@ import json
 import math
 import re
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
@@ -25,17 +24,8 @@ from tutor.quiz import grade
 
 torch.set_num_threads(1)
 
-LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+from tests.course_helpers import EXERCISE_LESSONS, LESSONS
 
-EXERCISE_LESSONS = {
-    "09-zero-init": "zero-init",
-    "10-ohm": "ohm",
-    "11-planck": "planck",
-    "12-second-derivatives": "second-derivatives",
-    "13-reshape": "reshape",
-    "14-learning-rate": "learning-rate",
-    "15-remainder": "remainder-batch",
-}
 # lessons where the book's own answer is a trap: they ask more
 TRAPS = ("09-zero-init", "13-reshape", "14-learning-rate", "15-remainder")
 LANGS = ("en", "zh")
