@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, Input, Label, Static
 
-from tutor.content.catalog import EXPERIMENT_PARAMS, validate_params, validate_value
+from tutor.content.catalog import EXPERIMENT_PARAMS, defaults, validate_params, validate_value
 from tutor.content.model import Experiment
 from tutor.i18n import t
 from tutor.kernel.protocol import Done, Error, KernelDied, Points, Stream
@@ -136,9 +136,7 @@ class ExperimentPanel(Vertical):
         yield Static("", id="facts")
 
     def current_default(self, name: str):
-        if name in self.experiment.params:
-            return self.experiment.params[name]
-        return self.specs[name].default
+        return {**defaults(self.experiment.run), **self.experiment.params}[name]
 
     # -- parameters -------------------------------------------------------
 
@@ -190,9 +188,8 @@ class ExperimentPanel(Vertical):
         self.query_one("#status", Static).update(text)
 
     def where(self, step: float, params: dict) -> str:
-        batch = params.get("batch_size", self.specs.get("batch_size") and self.specs["batch_size"].default)
-        examples = params.get("num_examples", self.specs.get("num_examples") and self.specs["num_examples"].default)
-        epochs = params.get("num_epochs", self.specs.get("num_epochs") and self.specs["num_epochs"].default)
+        values = {**defaults(self.experiment.run), **params}
+        batch, examples, epochs = (values.get(k) for k in ("batch_size", "num_examples", "num_epochs"))
         if batch and examples and epochs:
             per_epoch = math.ceil(examples / batch)
             epoch = min(epochs, max(1, math.ceil(step / per_epoch)))
