@@ -39,11 +39,8 @@ class HomeScreen(Screen):
             [("enter", "key.open"), ("c", "key.continue"), ("l", "key.language"), ("?", "key.help"), ("q", "key.quit")]
         )
 
-    def on_mount(self) -> None:
-        self.fill()
-
     def on_screen_resume(self) -> None:
-        # back from a lesson: its marks may have changed
+        # when first shown, and back from a lesson (its marks may have changed)
         self.fill()
 
     def fill(self) -> None:
