@@ -41,7 +41,12 @@ async def test_home_lists_lessons_and_a_broken_file_with_its_error(tmp_path):
 async def test_a_whole_lesson_then_resume(tmp_path):
     app = fixture_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_demo_lesson(pilot, "Code")
+        await open_demo_lesson(pilot, "Demo lesson")  # the text before the first ## heading
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert any("nothing to run" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LessonScreen)
         assert "step 2 of 5" in text_of(screen.query_one("#title"))

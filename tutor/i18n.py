@@ -45,6 +45,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This is the last step. Esc goes back to the lessons.",
         "zh": "这是最后一步。按 Esc 返回课程列表。",
     },
+    "lesson.nothing_to_run": {
+        "en": "This step has nothing to run; ctrl+n goes on.",
+        "zh": "这一步没有可运行的内容；按 ctrl+n 继续。",
+    },
     "lesson.source": {"en": "source: {name}", "zh": "源代码：{name}"},
     # kernel
     "kernel.starting": {"en": "kernel: starting", "zh": "内核：启动中"},

@@ -151,9 +151,11 @@ class LessonScreen(Screen):
 
     def action_run(self) -> None:
         block = self.current()
-        if block is not None:
-            # what runs, and its output, must be on screen even when ctrl+r came from the prose
-            self.query_one("#content", VerticalScroll).scroll_to_widget(block, animate=False, top=True)
+        if block is None:
+            self.app.notify(t("lesson.nothing_to_run", self.app.lang), timeout=3)
+            return
+        # what runs, and its output, must be on screen even when ctrl+r came from the prose
+        self.query_one("#content", VerticalScroll).scroll_to_widget(block, animate=False, top=True)
         if isinstance(block, CodeCell):
             self.run_worker(block.run(), group="kernel", exit_on_error=False)
         elif isinstance(block, (ExperimentPanel, ExercisePanel)):
