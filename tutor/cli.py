@@ -49,7 +49,14 @@ def _memory(text: str) -> int:
     return int(value)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _common_options(for_subcommand: bool) -> argparse.ArgumentParser:
+    """--lessons and --data-dir, accepted before and after the subcommand.
+
+    After it they go to their own destinations (sub_*), merged in `parse_args`: a subparser's
+    defaults would otherwise overwrite what was given before the subcommand (`tutor --lessons DIR
+    check` silently checking the built-in course only).
+    """
+    prefix = "sub_" if for_subcommand else ""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--lessons",
@@ -57,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=Path,
         default=[],
+        dest=prefix + "lessons",
         help="also load the lessons in DIR (repeatable)",
     )
     common.add_argument(
@@ -64,15 +72,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         type=Path,
         default=None,
+        dest=prefix + "data_dir",
         help="keep progress and your code in DIR (default: $TUTOR_DATA_DIR or the user data dir)",
     )
+    return common
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with global options merged from before and after the subcommand."""
+    args = build_parser().parse_args(argv)
+    args.lessons = [*args.lessons, *getattr(args, "sub_lessons", [])]
+    if getattr(args, "sub_data_dir", None) is not None:
+        args.data_dir = args.sub_data_dir
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options(for_subcommand=True)
 
     parser = argparse.ArgumentParser(
         prog="tutor",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
+        parents=[_common_options(for_subcommand=False)],
     )
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
     parser.add_argument(
@@ -154,7 +177,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     out, err = sys.stdout, sys.stderr
     if args.command == "check":
         from tutor.content.check import run_check

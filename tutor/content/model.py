@@ -150,6 +150,14 @@ class Lesson:
     stem: str = ""
     # where the id is written in the front matter, so cross-file errors can point at it
     where: Where | None = None
+    # the course this lesson belongs to ("" until the loader sets it); see `key`
+    course: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the learner's progress is filed under. Every front end addresses progress by
+        this key, never by `id` alone (two courses may both have a lesson `loss`)."""
+        return self.id
 
     def quizzes(self) -> list[Quiz]:
         return [b for s in self.steps for b in s.blocks if isinstance(b, Quiz)]

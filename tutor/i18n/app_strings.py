@@ -1,14 +1,4 @@
-"""Every string the interface shows, in English and Chinese.
-
-Lessons carry their own language; this module holds only the app's words. A key missing in
-one language is a bug a test catches (tests/test_i18n.py), never a crash on screen.
-"""
-
-from __future__ import annotations
-
-from collections.abc import Mapping
-
-LANGUAGES = ("en", "zh")
+"""The Textual app's words (home, lesson, kernel, quizzes, experiments, help)."""
 
 STRINGS: dict[str, dict[str, str]] = {
     # home
@@ -250,19 +240,3 @@ Quiz
   在输入框里 n 和 p 是普通字母，请用 ctrl+n、ctrl+p 翻页。""",
     },
 }
-
-
-def t(key: str, lang: str, **values: object) -> str:
-    """The string `key` in `lang`, formatted with `values`; English if a translation is missing."""
-    entry = STRINGS[key]
-    text = entry.get(lang) or entry["en"]
-    return text.format(**values) if values else text
-
-
-def language_from_locale(environ: Mapping[str, str]) -> str:
-    """zh when the locale says Chinese (LC_ALL, LC_MESSAGES, LANG, LANGUAGE), else en."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = environ.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"

@@ -1,0 +1,70 @@
+"""The tutor's settings: built once, in `cli.main` (or by a test), from the command line and the
+environment, then passed down. Nothing else in the tutor reads the environment for its own
+settings (posting's model: one validated settings object made in the app factory).
+
+Child processes still inherit the environment as usual (the kernel, $EDITOR).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# The front end a session runs in: which keys can reach it and what it can offer.
+FRONT_ENDS = ("terminal", "web", "plain")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    lang: str = "en"
+    lesson_dirs: tuple[Path, ...] = ()
+    # TUTOR_LESSONS: more lesson folders, as written (discover() splits and reports them)
+    lessons_env: str | None = None
+    kernel_memory: int = 4 << 30
+    # NO_COLOR (https://no-color.org) or TERM=linux's 8-colour console: plots drawn in greys
+    no_color: bool = False
+    # a blinking cursor redraws the editor line twice a second: bytes on a slow link
+    cursor_blink: bool = True
+    # seconds a kernel may sit idle before it is stopped (a reading learner needs none); 0: never
+    kernel_idle_timeout: float = 600.0
+    front_end: str = "terminal"
+    # what the kernel process inherits on top of the environment
+    kernel_env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def in_browser(self) -> bool:
+        return self.front_end == "web"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    return environ.get(name, "").strip().lower() not in ("", "0", "no", "false", "off")
+
+
+def from_environment(environ: Mapping[str, str] | None = None, **given) -> Settings:
+    """Settings from the environment, with what the command line gave (`given`) taking precedence."""
+    from tutor.i18n import language_from_locale
+    from tutor.progress import default_data_dir
+
+    environ = os.environ if environ is None else environ
+    values: dict = {
+        "data_dir": default_data_dir(),
+        "lang": language_from_locale(environ),
+        "lessons_env": environ.get("TUTOR_LESSONS"),
+        "no_color": _flag(environ, "NO_COLOR") or environ.get("TERM", "") == "linux",
+        "cursor_blink": not _flag(environ, "TUTOR_NO_BLINK"),
+        "front_end": "web" if _flag(environ, "TUTOR_WEB") else "terminal",
+    }
+    idle = environ.get("TUTOR_KERNEL_IDLE", "").strip()
+    if idle:
+        try:
+            values["kernel_idle_timeout"] = max(0.0, float(idle))
+        except ValueError:
+            pass
+    values.update({k: v for k, v in given.items() if v is not None})
+    return Settings(**values)
