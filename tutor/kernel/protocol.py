@@ -192,3 +192,103 @@ def decode(line: bytes | str) -> Any:
         return cls(**payload)
     except TypeError as exc:
         raise ProtocolError(f"{cls.__name__}: {exc}") from exc
+
+
+# ---------------------------------------------------------------- experiment results
+# An experiment's Done.result, typed. On the wire it stays a JSON dict (to_wire / from_wire); every
+# front end reads experiments through these types only.
+
+X_AXES = ("step", "epoch", "examples")  # what an experiment may plot against
+
+
+@dataclass
+class Curve:
+    """One drawn line: its points, in the result's x_axis units, and the run that drew it."""
+
+    label: str  # as drawn in a legend: "loss", "lr=0.3", "train loss", "yours"
+    x: list[float]  # the x of each point, in units of the result's x_axis
+    y: list[float | None]  # the loss (not its log); None where it was not finite
+    run: str = ""  # the RunSummary.label of the run that drew it
+    diverged_at: int | None = None  # the step at which this curve's run diverged, if it did
+    steps: list[int] = field(default_factory=list)  # the step number of each point (same length as x)
+    name: str = ""  # the curve's name inside its experiment ("loss", "zeros"): pairs core with yours
+
+
+@dataclass
+class RunSummary:
+    """One run of the experiment function: a plain run, one value of a sweep, core or yours."""
+
+    label: str  # "" (one plain run), "lr=0.3" (sweep), "core"/"yours" (compare), "core lr=0.3" (both)
+    params: dict[str, Any]  # every parameter this run used, defaults included
+    facts: dict[str, Any]  # this run's facts (final_loss, w_error, ...)
+    diverged_at: int | None = None
+    steps_per_epoch: int | None = None
+    swept: Any = None  # the swept value for this run, if a sweep
+    impl: str = "core"  # "core" or "yours"
+
+
+@dataclass
+class ExperimentResult:
+    """What an experiment drew and found, for every front end (app, plain mode, the curve in words)."""
+
+    run: str  # the experiment's name (train, learning_rates, ...)
+    curves: list[Curve]
+    runs: list[RunSummary]
+    x_axis: str = "step"  # "step" | "epoch" | "examples"
+    xlabel: str = "step"
+    ylabel: str = "loss"
+    log_y: bool = True
+    sweep_param: str | None = None
+    noise_floor: float | None = None  # sigma**2 / 2 of the data's label noise, where the run has one
+    path: dict[str, list[list[float]]] | None = None  # (w1, w2) path per curve label
+    surface: dict[str, Any] | None = None
+    interrupted: bool = False
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """One run: its facts; several: each run's facts as "label name" -> value."""
+        if len(self.runs) == 1:
+            return dict(self.runs[0].facts)
+        return {f"{run.label} {name}": value for run in self.runs for name, value in run.facts.items()}
+
+    @property
+    def diverged(self) -> dict[str, int]:
+        """Curve label -> the step where its run diverged, for the curves that did."""
+        return {c.label: c.diverged_at for c in self.curves if c.diverged_at is not None}
+
+    def run_of(self, curve: Curve) -> RunSummary | None:
+        """The run that drew `curve`."""
+        return next((run for run in self.runs if run.label == curve.run), None)
+
+    def pairs(self) -> list[tuple[Curve, Curve]]:
+        """(core, yours) curves of a comparison: the same curve of the same swept value."""
+        def key(curve: Curve) -> tuple[str, Any, str] | None:
+            run = self.run_of(curve)
+            return None if run is None else (run.impl, repr(run.swept), curve.name or curve.label)
+
+        yours = {k[1:]: c for c in self.curves if (k := key(c)) is not None and k[0] == "yours"}
+        return [(c, yours[k[1:]]) for c in self.curves
+                if (k := key(c)) is not None and k[0] == "core" and k[1:] in yours]
+
+    def to_wire(self) -> dict[str, Any]:
+        """A JSON-safe dict (non-finite numbers as None), as Done.result carries it."""
+        return json_safe(asdict(self))
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> ExperimentResult:
+        """The result a to_wire() dict describes; ProtocolError when it is not one."""
+        try:
+            values = _known(cls, data)
+            values["curves"] = [Curve(**_known(Curve, c)) for c in data["curves"]]
+            values["runs"] = [RunSummary(**_known(RunSummary, r)) for r in data["runs"]]
+            return cls(**values)
+        except (KeyError, TypeError) as exc:
+            raise ProtocolError(f"not an experiment result: {exc}") from exc
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The entries of `data` that are fields of `cls` (a newer kernel may send more)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__} must be a mapping, not {type(data).__name__}")
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
