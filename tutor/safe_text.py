@@ -18,7 +18,8 @@ read them back as string literals):
   since they cannot be encoded for the terminal at all.
 
 Everything else, including wide and combining characters, passes unchanged. The work is one
-``str.translate`` over a precomputed table, a few microseconds for an 8,000-character flood.
+``str.translate`` over a precomputed table: for an 8,000-character flood, 60 µs when it holds no
+control character (one regex scan, no copy) and under 0.6 ms when every line is coloured.
 Text split into chunks is best made visible once joined: a ``\\r\\n`` cut in two reads as two
 line ends.
 """
