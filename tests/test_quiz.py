@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.content.model import Choice, Quiz, Where
-from tutor.quiz import Missed, grade, normalize_text, parse_number
+from tutor.quiz import (
+    MISSED,
+    PICKED_RIGHT,
+    PICKED_WRONG,
+    OptionNote,
+    grade,
+    has_hint,
+    normalize_text,
+    option_order,
+    parse_number,
+)
 
 HERE = Where(Path("lesson.md"), 1, 1)
 
@@ -38,27 +48,33 @@ SINGLE = choice_quiz(
 )
 
 
-def test_single_choice_right_and_wrong_with_the_why_of_the_pick():
+def test_single_choice_right_and_wrong_name_the_picked_option_with_its_why():
     right = grade(SINGLE, [1])
-    assert right.correct and right.valid and right.problem is None
-    assert right.feedback == ["Records the gradient's own graph."]
+    assert right.correct and right.valid and right.problem is None and right.revealed
+    assert right.picks == (
+        OptionNote(1, "create_graph=True", PICKED_RIGHT, "Records the gradient's own graph."),
+    )
     assert right.explain == "Because."
     wrong = grade(SINGLE, [0])
-    assert not wrong.correct and wrong.valid
-    assert wrong.feedback == ["Keeps the graph, but the gradient is not differentiable."]
-    assert wrong.missed == []  # a single-choice retry must not be given the answer
+    assert not wrong.correct and wrong.valid and not wrong.revealed
+    assert wrong.picks == (
+        OptionNote(0, "retain_graph=True", PICKED_WRONG,
+                   "Keeps the graph, but the gradient is not differentiable."),
+    )
+    assert wrong.missed == ()  # a single-choice retry must not be given the answer
 
 
-def test_a_single_int_is_one_pick_and_a_choice_without_why_gives_no_feedback():
+def test_a_single_int_is_one_pick_and_a_choice_without_why_is_still_named():
     assert grade(SINGLE, 1).correct
     verdict = grade(SINGLE, [2])
-    assert not verdict.correct and verdict.feedback == []
+    assert not verdict.correct
+    assert verdict.picks == (OptionNote(2, "torch.no_grad()", PICKED_WRONG, ""),)
 
 
 def test_single_choice_asks_for_exactly_one_pick():
     several = grade(SINGLE, [0, 1])
     assert (several.valid, several.correct, several.problem) == (False, False, "pick_one")
-    assert several.explain == ""  # not given away by an invalid answer
+    assert several.explain == "" and not several.revealed  # not given away by an invalid answer
     for nothing in ([], None, ()):
         empty = grade(SINGLE, nothing)
         assert (empty.valid, empty.problem) == (False, "empty")
@@ -68,6 +84,8 @@ def test_an_index_no_ui_could_send_is_a_bug_not_a_wrong_answer():
     for bad in ([3], [-1], ["1"], [True], [1.0]):
         with pytest.raises(ValueError):
             grade(SINGLE, bad)
+    with pytest.raises(ValueError):
+        grade(SINGLE, [0], order=[0, 1])  # an order that is not one of the quiz's options
 
 
 MULTI = choice_quiz(
@@ -93,20 +111,77 @@ def test_multi_choice_is_right_only_for_the_exact_set_of_correct_choices():
     assert grade(MULTI, [0]).valid  # one pick is a valid (wrong) answer when several are right
 
 
-def test_a_wrong_multi_answer_names_the_correct_options_missed_with_their_why():
+def test_a_wrong_multi_answer_marks_each_pick_and_names_the_options_missed():
     verdict = grade(MULTI, [3, 1])
-    assert verdict.feedback == [
-        "It is a vector of n losses.",
-        "Broadcasting pairs every row with every column.",
-    ]  # in the order the choices are shown
-    assert verdict.missed == [
-        Missed(0, "y has shape (n,)", "labels is a column, y_hat too?"),
-        Missed(2, "y_hat has shape (n, 1)", ""),
+    # each line is about one named option: a right pick in a wrong answer says it was right
+    assert [(n.text, n.mark) for n in verdict.picks] == [
+        ("loss is a scalar", PICKED_WRONG),
+        ("(n,) - (n, 1) broadcasts to (n, n)", PICKED_RIGHT),
     ]
-    # a wrong pick on top of every right one: nothing missed, the wrong pick's why is there
+    assert verdict.missed == (
+        OptionNote(0, "y has shape (n,)", MISSED, "labels is a column, y_hat too?"),
+        OptionNote(2, "y_hat has shape (n, 1)", MISSED, ""),
+    )
+    assert not verdict.revealed  # so the front ends keep `missed` for after the second try
+    assert grade(MULTI, [3, 1], earlier_wrong=1).revealed
+    # a wrong pick on top of every right one: nothing missed, the wrong pick is named
     extra = grade(MULTI, [0, 1, 2, 3])
-    assert extra.missed == [] and "It is a vector of n losses." in extra.feedback
-    assert grade(MULTI, [0, 2, 3]).missed == []
+    assert extra.missed == () and ("loss is a scalar", PICKED_WRONG) in [
+        (n.text, n.mark) for n in extra.picks
+    ]
+    assert grade(MULTI, [0, 2, 3]).missed == ()
+
+
+def test_notes_follow_the_order_the_options_were_shown_in():
+    order = (3, 1, 0, 2)
+    verdict = grade(MULTI, [1, 3], order=order)
+    assert [n.index for n in verdict.picks] == [3, 1]
+    assert [n.index for n in verdict.missed] == [0, 2]
+
+
+def test_the_answer_is_told_after_the_second_wrong_attempt_or_a_right_one():
+    quiz = number_quiz(40)
+    assert not grade(quiz, "41").revealed
+    assert grade(quiz, "41", earlier_wrong=1).revealed
+    assert grade(quiz, "40").revealed
+    assert grade(quiz, "40", earlier_wrong=5).revealed
+    assert not grade(quiz, "forty", earlier_wrong=5).revealed  # not graded, nothing told
+
+
+def test_has_hint():
+    assert not has_hint(SINGLE)
+    hinted = choice_quiz(Choice("a", correct=True), Choice("b"))
+    hinted.hint = "Think."
+    assert has_hint(hinted)
+
+
+# ---- the order of the options ------------------------------------------------------------------
+
+SEVEN = choice_quiz(*[Choice(f"option {i}", correct=i == 0) for i in range(7)])
+
+
+def test_each_learner_sees_one_order_every_time_and_learners_differ():
+    orders = {seed: option_order(SEVEN, seed) for seed in range(200)}
+    for seed, order in orders.items():
+        assert sorted(order) == list(range(7))
+        assert option_order(SEVEN, seed) == order  # the same learner, the same order
+    assert len(set(orders.values())) > 150  # 5040 orders; learners rarely share one
+    # the right option (index 0) is not always first: about one learner in seven sees it there
+    first = sum(order[0] == 0 for order in orders.values())
+    assert 10 <= first <= 55
+
+
+def test_the_order_depends_on_the_quiz_not_only_the_learner():
+    other = choice_quiz(*[Choice(f"option {i}", correct=i == 0) for i in range(7)])
+    other.id = "another"
+    differs = sum(option_order(SEVEN, s) != option_order(other, s) for s in range(50))
+    assert differs > 40
+
+
+def test_shuffle_false_keeps_the_authors_order():
+    fixed = choice_quiz(*[Choice(f"option {i}", correct=i == 0) for i in range(7)])
+    fixed.shuffle = False
+    assert {option_order(fixed, seed) for seed in range(50)} == {tuple(range(7))}
 
 
 # ---- number ------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Grading quiz answers: pure functions from a Quiz and the learner's answer to a Verdict.
 
 No torch, no textual, no English: `problem` is a code the UI translates, and every text in a
-Verdict comes from the lesson itself (in the lesson's language).
+Verdict comes from the lesson itself (in the lesson's language). The app and plain mode render the
+same Verdict: a headline, one line per option the feedback is about (named by its text, so a why
+such as "Chosen before training." is never left without its option), and, once `revealed`, the
+options missed and the explanation. `option_order` gives the order a learner sees the options in.
 
 Answers:
 - choice: the chosen indices (a list; a single int is taken as [int]). With one correct choice the
@@ -26,10 +29,13 @@ Answers:
 
 from __future__ import annotations
 
+import hashlib
 import math
+import random
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tutor.content.model import Quiz
@@ -39,6 +45,15 @@ EMPTY = "empty"
 NOT_A_NUMBER = "not_a_number"
 PICK_ONE = "pick_one"
 
+# what a note says about an option
+PICKED_RIGHT = "picked_right"  # chosen, and correct
+PICKED_WRONG = "picked_wrong"  # chosen, and not correct
+MISSED = "missed"  # correct, and not chosen
+
+# After this many wrong answers the answer is told anyway: a learner who is stuck learns more
+# from the reasoning than from guessing on.
+REVEAL_AFTER_WRONG = 2
+
 # Float noise allowance for number answers: 0.1 + 0.2 != 0.3 in floating point.
 RELATIVE_EPSILON = 1e-9
 # The same for an answer of exactly 0, where a relative tolerance allows nothing.
@@ -46,74 +61,141 @@ ABSOLUTE_EPSILON = 1e-12
 
 
 @dataclass(frozen=True)
-class Missed:
-    """A correct choice the learner did not pick (told only for a wrong multi-choice answer)."""
+class OptionNote:
+    """What the feedback says about one option of a choice quiz, naming it by its text."""
 
-    index: int
-    text: str
-    why: str
+    index: int  # in the quiz's choices as written (what an answer holds), whatever the order shown
+    text: str  # the option's text, as the learner saw it
+    mark: str  # PICKED_RIGHT, PICKED_WRONG or MISSED
+    why: str  # the option's why; "" if the author gave none
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """A graded answer, for every front end to render the same way.
+
+    Render: the headline (right / not quite), then one line per note of `picks` (each naming its
+    option), then, only if `revealed`, one line per note of `missed` and the explanation.
+    """
+
     correct: bool
     # False: the answer could not be graded (empty, not a number, several picked where one is
     # asked); it is not an attempt and should not be recorded as one.
     valid: bool = True
     problem: str | None = None
-    # the "why" of each chosen choice, in the order the choices appear (choices without one skipped)
-    feedback: list[str] = field(default_factory=list)
+    # choice quizzes: one note per chosen option, in the order the options are shown
+    picks: tuple[OptionNote, ...] = ()
+    # a wrong multi-choice answer: the correct options not chosen, in the order shown
+    missed: tuple[OptionNote, ...] = ()
     # the quiz's explanation; empty for an invalid answer, so that it is not given away
     explain: str = ""
-    # wrong multi-choice answer: the correct options not picked, with their why; the UI names
-    # them in its own language ("you missed: …")
-    missed: list[Missed] = field(default_factory=list)
+    # True once the answer may be told: the answer is right, or REVEAL_AFTER_WRONG answers were
+    # wrong. Until then `missed` and `explain` are not shown, so that a retry still means something.
+    revealed: bool = False
+
+    @property
+    def feedback(self) -> list[str]:
+        """The whys of the chosen options (for front ends that do not yet name the options)."""
+        return [note.why for note in self.picks if note.why]
 
 
-def grade(quiz: Quiz, answer: Any) -> Verdict:
+def has_hint(quiz: Quiz) -> bool:
+    """Whether the quiz has a hint to offer (front ends show a Hint button only then)."""
+    return bool(quiz.hint.strip())
+
+
+def grade(
+    quiz: Quiz,
+    answer: Any,
+    *,
+    order: Sequence[int] | None = None,
+    earlier_wrong: int = 0,
+) -> Verdict:
+    """Grade `answer` (see the module docstring for its forms).
+
+    `order` is how the options were shown (from `option_order`), so that notes come in that
+    order; `earlier_wrong` is how many wrong attempts the learner made before this one.
+    """
     if quiz.type == "choice":
-        return _grade_choice(quiz, answer)
-    if quiz.type == "number":
-        return _grade_number(quiz, answer)
-    if quiz.type == "text":
-        return _grade_text(quiz, answer)
-    raise ValueError(f"quiz {quiz.id!r} has an unknown type {quiz.type!r}")
+        verdict = _grade_choice(quiz, answer, order)
+    elif quiz.type == "number":
+        verdict = _grade_number(quiz, answer)
+    elif quiz.type == "text":
+        verdict = _grade_text(quiz, answer)
+    else:
+        raise ValueError(f"quiz {quiz.id!r} has an unknown type {quiz.type!r}")
+    if not verdict.valid:
+        return verdict
+    wrong = earlier_wrong + (not verdict.correct)
+    return replace(verdict, revealed=verdict.correct or wrong >= REVEAL_AFTER_WRONG)
 
 
 def _invalid(problem: str) -> Verdict:
     return Verdict(correct=False, valid=False, problem=problem)
 
 
+# ---- the order options are shown in ----------------------------------------------------------
+
+
+def option_order(quiz: Quiz, learner_seed: int) -> tuple[int, ...]:
+    """The order in which this learner sees the quiz's options: indices into `quiz.choices`.
+
+    A pure function of the learner's seed (`ProgressStore.learner_seed()`) and the quiz id, so
+    a learner sees the same order each time (and in each language: a translation keeps its
+    original's id, options and shuffle), while learners differ. `shuffle: false` keeps the author's order. Answers stay indices into
+    `quiz.choices`, so recorded attempts do not depend on the order.
+    """
+    indices = list(range(len(quiz.choices)))
+    if not quiz.shuffle:
+        return tuple(indices)
+    # sha256, not hash(): Python salts str hashes per process, and the order must survive restarts
+    digest = hashlib.sha256(f"{learner_seed}\0{quiz.id}".encode()).digest()
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(indices)
+    return tuple(indices)
+
+
 # ---- choice ----------------------------------------------------------------------------------
 
 
-def _grade_choice(quiz: Quiz, answer: Any) -> Verdict:
+def _grade_choice(quiz: Quiz, answer: Any, order: Sequence[int] | None) -> Verdict:
     chosen = _chosen_indices(quiz, answer)
     if not chosen:
         return _invalid(EMPTY)
     if not quiz.multiple and len(chosen) > 1:
         return _invalid(PICK_ONE)
+    shown = _shown(quiz, order)
     right = {i for i, c in enumerate(quiz.choices) if c.correct}
-    correct = set(chosen) == right
-    feedback = [quiz.choices[i].why for i in chosen if quiz.choices[i].why]
-    missed: list[Missed] = []
+    correct = chosen == right
+
+    def note(index: int, mark: str) -> OptionNote:
+        choice = quiz.choices[index]
+        return OptionNote(index, choice.text, mark, choice.why)
+
+    picks = tuple(note(i, PICKED_RIGHT if i in right else PICKED_WRONG) for i in shown if i in chosen)
+    missed: tuple[OptionNote, ...] = ()
     if quiz.multiple and not correct:
-        missed = [
-            Missed(i, quiz.choices[i].text, quiz.choices[i].why)
-            for i in sorted(right - set(chosen))
-        ]
-    return Verdict(correct, True, None, feedback, quiz.explain, missed)
+        missed = tuple(note(i, MISSED) for i in shown if i in right and i not in chosen)
+    return Verdict(correct, True, None, picks, missed, quiz.explain)
 
 
-def _chosen_indices(quiz: Quiz, answer: Any) -> list[int]:
-    """Distinct chosen indices in the choices' order; ValueError for what no UI can send."""
+def _shown(quiz: Quiz, order: Sequence[int] | None) -> list[int]:
+    if order is None:
+        return list(range(len(quiz.choices)))
+    shown = list(order)
+    if sorted(shown) != list(range(len(quiz.choices))):
+        raise ValueError(f"quiz {quiz.id!r}: {shown!r} is not an order of its {len(quiz.choices)} options")
+    return shown
+
+
+def _chosen_indices(quiz: Quiz, answer: Any) -> set[int]:
+    """The distinct chosen indices; ValueError for what no UI can send."""
     if answer is None:
-        return []
+        return set()
     items = [answer] if isinstance(answer, int) else list(answer)
     for i in items:
         if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < len(quiz.choices):
             raise ValueError(f"quiz {quiz.id!r}: no choice {i!r} (it has {len(quiz.choices)})")
-    return sorted(set(items))
+    return set(items)
 
 
 # ---- number ----------------------------------------------------------------------------------
@@ -142,12 +224,14 @@ def parse_number(text: str) -> float | None:
     return _finite(value)
 
 
-def _finite(value: float | int | None) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, OverflowError):  # None, or an int too large for a float
+def _finite(value: float | None) -> float | None:
+    if value is None:
         return None
-    return value if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _grade_number(quiz: Quiz, answer: Any) -> Verdict:
@@ -164,7 +248,7 @@ def _grade_number(quiz: Quiz, answer: Any) -> Verdict:
         return _invalid(NOT_A_NUMBER)
     tolerance = max(quiz.tolerance or 0.0, ABSOLUTE_EPSILON)
     correct = math.isclose(value, quiz.answer, rel_tol=RELATIVE_EPSILON, abs_tol=tolerance)
-    return Verdict(correct, True, None, [], quiz.explain)
+    return Verdict(correct, explain=quiz.explain)
 
 
 # ---- text ------------------------------------------------------------------------------------
@@ -241,5 +325,5 @@ def _grade_text(quiz: Quiz, answer: Any) -> Verdict:
         correct = any(
             re.fullmatch(quiz.pattern, c, re.IGNORECASE) is not None for c in candidates
         )
-    return Verdict(correct, True, None, [], quiz.explain)
+    return Verdict(correct, explain=quiz.explain)
 

@@ -162,6 +162,10 @@ def _quiz_difference(original: Quiz, translation: Quiz) -> str:
         if ours != theirs:
             return (f"the correct choices are {_positions(ours)} here but {_positions(theirs)} "
                     f"there (choices are compared by position)")
+        if original.shuffle != translation.shuffle:
+            # a learner who switches language must see the options in the same order
+            return (f"shuffle is {str(translation.shuffle).lower()} here but "
+                    f"{str(original.shuffle).lower()} there")
     return ""
 
 

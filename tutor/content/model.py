@@ -104,6 +104,8 @@ class Quiz:
     pattern: str | None = None
     hint: str = ""
     explain: str = ""
+    # choice quizzes: False keeps the author's order of the options for every learner
+    shuffle: bool = True
 
     @property
     def multiple(self) -> bool:
@@ -125,6 +127,10 @@ class Exercise:
     where: Where
     hints: list[str] = field(default_factory=list)
     then: Experiment | None = None
+    # a function that passes the check, shown to the learner only as `reveal` allows
+    solution: str = ""
+    # "after-hints" (on request, once every hint was shown), "always" (on request) or "never"
+    reveal: str = "after-hints"
 
 
 Block = Union[Prose, Code, Experiment, Quiz, Exercise]

@@ -13,14 +13,15 @@ from tutor.content.words import quoted, suggest
 
 QUIZ_TYPES = ("choice", "number", "text")
 QUIZ_KEYS = ("id", "type", "prompt", "choices", "answer", "tolerance", "accept", "pattern",
-             "hint", "explain")
+             "shuffle", "hint", "explain")
 CHOICE_KEYS = ("text", "correct", "why")
 # keys that belong to one quiz type only, and the type they belong to
-_QUIZ_TYPE_KEYS = {"choices": "choice", "tolerance": "number", "accept": "text", "pattern": "text"}
+_QUIZ_TYPE_KEYS = {"choices": "choice", "shuffle": "choice", "tolerance": "number",
+                   "accept": "text", "pattern": "text"}
 
 REQUIRED_NOTE = "a quiz needs id:, type: (choice, number or text) and prompt:"
 _TYPE_KEYS_NOTE = {
-    "choice": "a choice quiz takes choices: and answer: (optional)",
+    "choice": "a choice quiz takes choices:, and optionally answer: and shuffle:",
     "number": "a number quiz takes answer: and tolerance:",
     "text": "a text quiz takes accept: and/or pattern:",
 }
@@ -94,6 +95,15 @@ def _choice_quiz(block: YamlBlock, entries: dict, quiz: Quiz, at: tuple[int, int
         quiz.choices.append(choice)
     if not ok:
         return False
+    if "shuffle" in entries:
+        shuffle = block.value(entries["shuffle"][1])
+        if not isinstance(shuffle, bool):
+            if shuffle is not FAILED:
+                block.node_error(entries["shuffle"][1],
+                                 "shuffle must be true (each learner sees the options in an order "
+                                 "of their own, the default) or false (the order written here)")
+            return False
+        quiz.shuffle = shuffle
     if "answer" in entries:
         answers = block.texts(*entries["answer"], single_ok=True)
         if answers is None:
