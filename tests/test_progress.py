@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-import tutor.progress as progress
+from tutor import progress
 from tutor.progress import (
     ExerciseState,
     ProgressError,
@@ -29,7 +28,7 @@ class Clock:
     """A settable UTC clock, so that times in progress are known."""
 
     def __init__(self) -> None:
-        self.time = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+        self.time = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.time
@@ -244,9 +243,9 @@ def test_saving_leaves_no_temporary_files(tmp_path):
     store = open_store(tmp_path)
     for step in range(5):
         store.set_step("data", step)
-    store.save_cell("data:0", "print(1)\n")
-    store.save_cell("data:0", "print(2)\n")
-    store.save_exercise("linreg", "def linreg(X, w, b):\n    return X @ w + b\n")
+    store.save_cell("data", "data:0", "print(1)\n")
+    store.save_cell("data", "data:0", "print(2)\n")
+    store.save_exercise("model", "linreg", "def linreg(X, w, b):\n    return X @ w + b\n")
     assert names_in(tmp_path) == {"progress.json", "cells", "exercises"}
     assert names_in(tmp_path / "cells" / "data") == {"0.py"}
     assert names_in(tmp_path / "exercises") == {"linreg.py"}
@@ -277,7 +276,7 @@ def test_a_failed_replace_keeps_the_old_file_and_the_session(tmp_path, monkeypat
 def test_a_crash_between_writing_and_replacing_leaves_the_old_file_intact(tmp_path):
     store = open_store(tmp_path)
     store.set_step("data", 1)
-    store.save_exercise("sgd", "old code\n")
+    store.save_exercise("model", "sgd", "old code\n")
     old_progress = (tmp_path / "progress.json").read_bytes()
     # A real process dies right after the temp file is written and fsynced, before os.replace.
     script = textwrap.dedent(
@@ -291,18 +290,18 @@ def test_a_crash_between_writing_and_replacing_leaves_the_old_file_intact(tmp_pa
         if sys.argv[1] == "progress":
             store.set_step("data", 5)
         else:
-            store.save_exercise("sgd", "new code\\n")
+            store.save_exercise("model", "sgd", "new code\\n")
         """
     )
     for what in ("progress", "exercise"):
-        done = subprocess.run([sys.executable, "-c", script, what], cwd=REPO, timeout=60)
+        done = subprocess.run([sys.executable, "-c", script, what], check=False, cwd=REPO, timeout=60)
         assert done.returncode == 9
     assert (tmp_path / "progress.json").read_bytes() == old_progress
     assert (tmp_path / "exercises" / "sgd.py").read_text("utf-8") == "old code\n"
     again = ProgressStore(tmp_path)
     assert again.load() is None  # the leftover temp file is not mistaken for progress
     assert again.step_of("data") == 1
-    assert again.load_exercise("sgd") == "old code\n"
+    assert again.load_exercise("model", "sgd") == "old code\n"
 
 
 def test_an_unwritable_data_dir_raises_a_clear_error(tmp_path):
@@ -314,7 +313,7 @@ def test_an_unwritable_data_dir_raises_a_clear_error(tmp_path):
     assert str(blocker / "tutor" / "progress.json") in str(raised.value)
     assert store.step_of("data") == 3
     with pytest.raises(ProgressError, match="Could not save your code"):
-        store.save_cell("data:0", "x = 1\n")
+        store.save_cell("data", "data:0", "x = 1\n")
 
 
 # ---- the learner's code as plain .py files -----------------------------------------------------
@@ -323,36 +322,36 @@ def test_an_unwritable_data_dir_raises_a_clear_error(tmp_path):
 def test_edited_cells_are_plain_py_files_that_survive_a_restart(tmp_path):
     store = open_store(tmp_path)
     code = "# 我的代码\r\nX, y = next(data_iter(10, features, labels))\nprint(X.shape)"
-    store.save_cell("minibatches:3", code)
+    store.save_cell("minibatches", "minibatches:3", code)
     path = tmp_path / "cells" / "minibatches" / "3.py"
     assert path.read_bytes() == code.encode("utf-8")  # exactly as typed, line endings too
     again = open_store(tmp_path)
-    assert again.load_cell("minibatches:3") == code
-    assert again.load_cell("minibatches:4") is None
-    again.forget_cell("minibatches:3")
-    assert again.load_cell("minibatches:3") is None
+    assert again.load_cell("minibatches", "minibatches:3") == code
+    assert again.load_cell("minibatches", "minibatches:4") is None
+    again.forget_cell("minibatches", "minibatches:3")
+    assert again.load_cell("minibatches", "minibatches:3") is None
     assert not (tmp_path / "cells" / "minibatches").exists()
-    again.forget_cell("minibatches:3")  # forgetting twice is fine
+    again.forget_cell("minibatches", "minibatches:3")  # forgetting twice is fine
 
 
 def test_exercise_code_is_a_plain_py_file(tmp_path):
     store = open_store(tmp_path)
     code = "def squared_loss(y_hat, y):\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n"
-    store.save_exercise("squared-loss", code)
+    store.save_exercise("model", "squared-loss", code)
     path = tmp_path / "exercises" / "squared-loss.py"
     assert path.read_text("utf-8") == code
     compile(path.read_text("utf-8"), str(path), "exec")  # a real Python file
-    assert open_store(tmp_path).load_exercise("squared-loss") == code
-    store.forget_exercise("squared-loss")
-    assert store.load_exercise("squared-loss") is None
+    assert open_store(tmp_path).load_exercise("model", "squared-loss") == code
+    store.forget_exercise("model", "squared-loss")
+    assert store.load_exercise("model", "squared-loss") is None
 
 
 def test_code_edited_in_another_editor_in_another_encoding_still_loads(tmp_path):
     store = open_store(tmp_path)
-    path = store.exercise_path("linreg")
+    path = store.exercise_path("model", "linreg")
     path.parent.mkdir(parents=True)
     path.write_bytes(b"# caf\xe9\nx = 1\n")
-    assert store.load_exercise("linreg").endswith("\nx = 1\n")
+    assert store.load_exercise("model", "linreg").endswith("\nx = 1\n")
 
 
 BAD_CELL_IDS = ["../evil:1", "..:1", "/etc:1", "a/b:1", "a\\b:1", ".hidden:1", ":1", "data",
@@ -364,11 +363,11 @@ BAD_EXERCISE_IDS = ["../evil", "..", ".", "", "a/b", "/etc/passwd", "C:\\x", "x\
 def test_a_cell_id_cannot_reach_outside_the_data_dir(tmp_path, cell_id):
     store = open_store(tmp_path / "data")
     with pytest.raises(ValueError):
-        store.save_cell(cell_id, "x = 1")
+        store.save_cell(cell_id.partition(":")[0], cell_id, "x = 1")
     with pytest.raises(ValueError):
-        store.load_cell(cell_id)
+        store.load_cell(cell_id.partition(":")[0], cell_id)
     with pytest.raises(ValueError):
-        store.forget_cell(cell_id)
+        store.forget_cell(cell_id.partition(":")[0], cell_id)
     assert names_in(tmp_path) == set()
 
 
@@ -376,9 +375,9 @@ def test_a_cell_id_cannot_reach_outside_the_data_dir(tmp_path, cell_id):
 def test_an_exercise_id_cannot_reach_outside_the_data_dir(tmp_path, exercise_id):
     store = open_store(tmp_path / "data")
     with pytest.raises(ValueError):
-        store.save_exercise(exercise_id, "x = 1")
+        store.save_exercise("model", exercise_id, "x = 1")
     with pytest.raises(ValueError):
-        store.load_exercise(exercise_id)
+        store.load_exercise("model", exercise_id)
     assert names_in(tmp_path) == set()
 
 
@@ -388,8 +387,8 @@ def test_an_exercise_id_cannot_reach_outside_the_data_dir(tmp_path, exercise_id)
 def fill(data_dir: Path) -> None:
     store = open_store(data_dir)
     store.set_step("data", 2)
-    store.save_cell("data:1", "x = 1\n")
-    store.save_exercise("sgd", "def sgd(params, lr, batch_size): ...\n")
+    store.save_cell("data", "data:1", "x = 1\n")
+    store.save_exercise("model", "sgd", "def sgd(params, lr, batch_size): ...\n")
 
 
 def test_reset_deletes_progress_and_code_but_keeps_what_was_kept_aside(tmp_path):
@@ -491,7 +490,142 @@ def test_progress_and_quiz_import_neither_torch_nor_textual():
         "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], check=False, cwd=REPO, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# ---- progress keyed by course ------------------------------------------------------------------
+
+
+def write_course(folder: Path, lesson_id: str, exercise_id: str | None = None) -> Path:
+    folder.mkdir(parents=True)
+    exercise = textwrap.dedent(f"""
+        ```exercise
+        id: {exercise_id}
+        implements: tutor.scratch.model.squared_loss
+        starter: |
+          def squared_loss(y_hat, y):
+              ...
+        hints: [Square the difference.]
+        ```
+        """) if exercise_id else ""
+    (folder / "01-a.md").write_text(
+        f"---\nid: {lesson_id}\ntitle: A\nlang: en\n---\n## One\nText.\n\n"
+        f"```python run\nx = 1\n```\n{exercise}", "utf-8")
+    return folder
+
+
+def test_two_courses_with_the_same_lesson_id_keep_separate_progress(tmp_path):
+    from tutor.content.discover import discover
+
+    courses = discover([write_course(tmp_path / "first", "bs", "sq"),
+                        write_course(tmp_path / "second", "bs", "sq")], None)
+    first, second = (c.lessons[0] for c in courses[1:])
+    assert (first.key, second.key) == ("first/bs", "second/bs")
+    builtin = courses[0].in_language("en")[0]
+    assert builtin.key == builtin.id  # the built-in course's keys are what they always were
+    store = open_store(tmp_path / "data")
+    store.set_step(first.key, 0)
+    store.record_quiz(first.key, "q", [0], True)
+    store.record_check(first.key, "sq", True)
+    store.save_cell(first.key, first.steps[0].blocks[1].cell_id, "x = 2\n")
+    store.save_exercise(first.key, "sq", "mine\n")
+    again = open_store(tmp_path / "data")
+    assert again.quiz_solved(first.key, "q") and not again.quiz_solved(second.key, "q")
+    assert again.exercise_state(second.key, "sq").attempts == 0
+    assert again.load_cell(second.key, "bs:1") is None
+    assert again.load_cell(first.key, "bs:1") == "x = 2\n"
+    assert again.load_exercise(second.key, "sq") is None
+    assert again.status(second.key, 1, ["q"]) == "not started"
+    assert (tmp_path / "data" / "cells" / "first" / "bs" / "1.py").is_file()
+    assert (tmp_path / "data" / "exercises" / "first" / "sq.py").is_file()
+
+
+OLD_FILE = {
+    "version": 1,
+    "last": {"lesson_id": "sgd", "step": 2},
+    "lessons": {
+        "sgd": {"step": 2, "max_step": 3,
+                "quizzes": {"sgd-a": [{"answer": [1], "correct": True, "at": "2024-05-06T07:08:09+00:00"}]},
+                "exercises": {"sgd": {"attempts": 3, "hints_used": 1,
+                                      "first_pass": "2024-05-06T07:09:00+00:00", "passed": True}}},
+        "bs": {"step": 1, "max_step": 1, "quizzes": {}, "exercises": {
+            "sq": {"attempts": 2, "hints_used": 0, "first_pass": None, "passed": False}}},
+    },
+}
+
+
+def test_a_progress_file_from_before_courses_loads_with_nothing_lost(tmp_path):
+    """Written by the tutor before lessons were keyed by course: the built-in lessons' records
+    are read as they are, and an instructor course's bare-id record moves to its new key."""
+    from tutor.content.discover import discover, legacy_keys
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "progress.json").write_text(json.dumps(OLD_FILE), "utf-8")
+    (data / "cells" / "bs").mkdir(parents=True)
+    (data / "cells" / "bs" / "1.py").write_text("x = 3\n", "utf-8")
+    (data / "exercises").mkdir()
+    (data / "exercises" / "sq.py").write_text("old sq\n", "utf-8")
+    (data / "exercises" / "sgd.py").write_text("old sgd\n", "utf-8")
+    courses = discover([write_course(tmp_path / "mine", "bs", "sq")], None)
+
+    store = open_store(data)
+    assert store.last() == ("sgd", 2)
+    assert store.quiz_solved("sgd", "sgd-a") and store.max_step_of("sgd") == 3
+    assert store.exercise_state("sgd", "sgd").first_pass == "2024-05-06T07:09:00+00:00"
+    assert store.load_exercise("sgd", "sgd") == "old sgd\n"
+    moves = legacy_keys(courses)
+    assert moves == [("bs", "mine/bs", ["sq"])]
+    for old, new, exercises in moves:
+        assert store.migrate_lesson(old, new, exercises)
+        assert not store.migrate_lesson(old, new, exercises)  # a second start moves nothing
+
+    again = open_store(data)
+    assert again.step_of("mine/bs") == 1 and again.exercise_state("mine/bs", "sq").attempts == 2
+    assert again.load_cell("mine/bs", "bs:1") == "x = 3\n"
+    assert again.load_exercise("mine/bs", "sq") == "old sq\n"
+    assert again.step_of("bs") == 0  # nothing left under the bare id
+    assert again.quiz_attempts("sgd", "sgd-a")[0]["answer"] == [1]
+
+
+def test_a_bare_id_two_courses_shared_is_not_guessed_at(tmp_path):
+    from tutor.content.discover import discover, legacy_keys
+
+    courses = discover([write_course(tmp_path / "one", "bs"), write_course(tmp_path / "two", "bs")],
+                       None)
+    assert legacy_keys(courses) == []
+
+
+def test_experiment_parameters_and_seen_solutions_survive_a_restart(tmp_path):
+    store = open_store(tmp_path)
+    assert store.load_params("sgd", "train-1") is None
+    params = {"lr": 0.1, "batch_size": 32, "sizes": [1, 2]}
+    store.save_params("sgd", "train-1", params)
+    params["lr"] = 9  # the caller's dict is not the stored one
+    assert not store.solution_seen("sgd", "sgd")
+    store.record_solution_seen("sgd", "sgd")
+    again = open_store(tmp_path)
+    assert again.load_params("sgd", "train-1") == {"lr": 0.1, "batch_size": 32, "sizes": [1, 2]}
+    assert again.load_params("sgd", "train-2") is None
+    assert again.solution_seen("sgd", "sgd") and not again.solution_seen("sgd", "other")
+    with pytest.raises(ValueError):
+        again.save_params("sgd", "train-1", {"lr": float("nan")})
+
+
+def test_the_learner_seed_is_drawn_once_and_kept(tmp_path):
+    seed = open_store(tmp_path).learner_seed()
+    assert json.loads((tmp_path / "progress.json").read_text("utf-8"))["learner_seed"] == seed
+    assert open_store(tmp_path).learner_seed() == seed
+
+
+def test_a_saved_cell_that_cannot_be_read_is_an_error_not_nothing_saved(tmp_path):
+    store = open_store(tmp_path)
+    path = store.cell_path("data", "data:1")
+    path.mkdir(parents=True)  # unreadable as a file, for root too (a mode-0 file is not)
+    with pytest.raises(ProgressError, match="Could not read your code") as raised:
+        store.load_cell("data", "data:1")
+    assert raised.value.path == path
+    assert store.load_cell("data", "data:2") is None

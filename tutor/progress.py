@@ -2,13 +2,21 @@
 
 Layout of the data dir:
 
-    progress.json                     steps reached, quiz attempts, exercise records
-    cells/<lesson id>/<n>.py          the learner's edited copy of run cell "<lesson id>:<n>"
-    exercises/<exercise id>.py        the learner's code for an exercise
+    progress.json                     steps reached, quiz attempts, exercise records, parameters
+    cells/<lesson key>/<n>.py         the learner's edited copy of run cell "<lesson id>:<n>"
+    exercises/[<course>/]<exercise id>.py   the learner's code for an exercise
     progress.corrupt-<UTC time>.json  a progress file that could not be read, kept aside
 
 ProgressStore is the one entry point: it keeps progress.json and passes the code files on to the
-LearnerCode it owns. Where the rest lives:
+LearnerCode it owns. Every method addresses a lesson by its key (`Lesson.key`): the lesson id in the
+built-in course, "<course>/<lesson id>" in any other, so two courses that both have a lesson `bs`
+keep two records. Progress files written before courses were told apart stay valid as they are
+(the built-in course's keys did not change); `migrate_lesson` moves another course's old records.
+
+Reads of the learner's code (`load_cell`, `load_exercise`) tell "nothing saved" (None) from "saved
+but unreadable" (ProgressError), so a front end never offers the original code over the learner's.
+
+Where the rest lives:
 
     tutor/progress_format.py  what progress.json holds, and checking it when read
     tutor/learner_code.py     the .py files (ids checked before they become file names)
@@ -27,15 +35,17 @@ from __future__ import annotations
 import copy
 import json
 import os
+import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypedDict
+from typing import Any, TypedDict
 
 import platformdirs
 
 from tutor.files import ProgressError, atomic_write, move_aside, reason, remove
-from tutor.learner_code import CELLS_DIR, EXERCISES_DIR, LearnerCode
+from tutor.learner_code import CELLS_DIR, EXERCISES_DIR, LearnerCode, key_parts
 from tutor.progress_format import FORMAT_VERSION, check_key, check_step, empty, parse
 
 __all__ = [
@@ -89,7 +99,7 @@ class ExerciseState:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ProgressStore:
@@ -170,6 +180,7 @@ class ProgressStore:
         self._ensure_loaded()
         if self._blocked is not None:
             raise ProgressError(f"Progress is not saved: {self._blocked}.", self.path)
+        self._data["active_at"] = self._stamp()  # "last active" in tutor report
         text = json.dumps(self._data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
         try:
             atomic_write(self.path, text.encode("utf-8"))
@@ -188,32 +199,32 @@ class ProgressStore:
 
     # ---- steps --------------------------------------------------------------------------------
 
-    def set_step(self, lesson_id: str, step: int) -> None:
-        """The learner is on `step` (0-based) of `lesson_id`; also where "continue" resumes."""
+    def set_step(self, lesson_key: str, step: int) -> None:
+        """The learner is on `step` (0-based) of `lesson_key`; also where "continue" resumes."""
         check_step(step)
-        lesson = self._lesson(lesson_id)
+        lesson = self._lesson(lesson_key)
         lesson["step"] = step
         lesson["max_step"] = max(lesson["max_step"], step)
-        self._data["last"] = {"lesson_id": lesson_id, "step": step}
+        self._data["last"] = {"lesson_id": lesson_key, "step": step}
         self.save()
 
-    def step_of(self, lesson_id: str) -> int:
+    def step_of(self, lesson_key: str) -> int:
         """The step the learner was last on in this lesson (0 if never opened)."""
-        return self._peek(lesson_id).get("step", 0)
+        return self._peek(lesson_key).get("step", 0)
 
-    def max_step_of(self, lesson_id: str) -> int:
+    def max_step_of(self, lesson_key: str) -> int:
         """The furthest step ever reached in this lesson (0 if never opened)."""
-        return self._peek(lesson_id).get("max_step", 0)
+        return self._peek(lesson_key).get("max_step", 0)
 
     def last(self) -> tuple[str, int] | None:
-        """(lesson id, step) where the learner left off, or None for a new learner."""
+        """(lesson key, step) where the learner left off, or None for a new learner."""
         self._ensure_loaded()
         last = self._data["last"]
         return None if last is None else (last["lesson_id"], last["step"])
 
     # ---- quizzes ------------------------------------------------------------------------------
 
-    def record_quiz(self, lesson_id: str, quiz_id: str, answer: Any, correct: bool) -> None:
+    def record_quiz(self, lesson_key: str, quiz_id: str, answer: Any, correct: bool) -> None:
         """Append one attempt (the answer as given: chosen indices, or the typed text)."""
         try:
             json.dumps(answer, allow_nan=False)
@@ -221,43 +232,52 @@ class ProgressStore:
             raise ValueError(f"a quiz answer must be plain JSON data, got {answer!r}") from e
         check_key(quiz_id, "quiz id")
         attempt = {"answer": answer, "correct": bool(correct), "at": self._stamp()}
-        self._lesson(lesson_id)["quizzes"].setdefault(quiz_id, []).append(attempt)
+        self._lesson(lesson_key)["quizzes"].setdefault(quiz_id, []).append(attempt)
         self.save()
 
-    def quiz_attempts(self, lesson_id: str, quiz_id: str) -> list[QuizAttempt]:
+    def quiz_attempts(self, lesson_key: str, quiz_id: str) -> list[QuizAttempt]:
         """Every attempt at this quiz, oldest first."""
-        attempts = self._peek(lesson_id).get("quizzes", {}).get(quiz_id, [])
+        attempts = self._peek(lesson_key).get("quizzes", {}).get(quiz_id, [])
         return [
             QuizAttempt(answer=copy.deepcopy(a["answer"]), correct=a["correct"], at=a["at"])
             for a in attempts
         ]
 
-    def quiz_solved(self, lesson_id: str, quiz_id: str) -> bool:
-        return any(a["correct"] for a in self.quiz_attempts(lesson_id, quiz_id))
+    def quiz_solved(self, lesson_key: str, quiz_id: str) -> bool:
+        return any(a["correct"] for a in self.quiz_attempts(lesson_key, quiz_id))
 
     # ---- exercises ----------------------------------------------------------------------------
 
-    def record_check(self, lesson_id: str, exercise_id: str, passed: bool) -> None:
-        """One check of the learner's code ran; the first pass keeps its time for good."""
-        record = self._exercise(lesson_id, exercise_id)
+    def record_check(
+        self, lesson_key: str, exercise_id: str, passed: bool, diagnosis: str = ""
+    ) -> None:
+        """One check of the learner's code ran; the first pass keeps its time for good.
+
+        `diagnosis` is the check's one-line verdict on a failing attempt (what `tutor report`
+        counts to show the class's most frequent mistake); it is counted, not kept in full.
+        """
+        record = self._exercise(lesson_key, exercise_id)
         record["attempts"] += 1
         record["passed"] = bool(passed)
+        if diagnosis and not passed:
+            counts = record.setdefault("diagnoses", {})
+            counts[diagnosis] = counts.get(diagnosis, 0) + 1
         if passed and record["first_pass"] is None:
             record["first_pass"] = self._stamp()
         self.save()
 
-    def record_hint(self, lesson_id: str, exercise_id: str) -> int:
+    def record_hint(self, lesson_key: str, exercise_id: str) -> int:
         """The learner revealed one more hint; return how many they have now seen."""
-        record = self._exercise(lesson_id, exercise_id)
+        record = self._exercise(lesson_key, exercise_id)
         record["hints_used"] += 1
         self.save()
         return record["hints_used"]
 
-    def hints_used(self, lesson_id: str, exercise_id: str) -> int:
-        return self.exercise_state(lesson_id, exercise_id).hints_used
+    def hints_used(self, lesson_key: str, exercise_id: str) -> int:
+        return self.exercise_state(lesson_key, exercise_id).hints_used
 
-    def exercise_state(self, lesson_id: str, exercise_id: str) -> ExerciseState:
-        record = self._peek(lesson_id).get("exercises", {}).get(exercise_id)
+    def exercise_state(self, lesson_key: str, exercise_id: str) -> ExerciseState:
+        record = self._peek(lesson_key).get("exercises", {}).get(exercise_id)
         if record is None:
             return ExerciseState(0, 0, None, False)
         return ExerciseState(
@@ -268,7 +288,7 @@ class ProgressStore:
 
     def status(
         self,
-        lesson_id: str,
+        lesson_key: str,
         total_steps: int,
         quiz_ids: Iterable[str],
         exercise_ids: Iterable[str] = (),
@@ -278,44 +298,114 @@ class ProgressStore:
         Done: the last step was reached, every quiz has a correct attempt and every exercise has
         passed once. Not started: the lesson was never opened and nothing in it answered.
         """
-        lesson = self._peek(lesson_id)
+        lesson = self._peek(lesson_key)
         if not lesson:
             return NOT_STARTED
         reached_end = lesson.get("max_step", 0) >= total_steps - 1
-        quizzes_solved = all(self.quiz_solved(lesson_id, q) for q in quiz_ids)
+        quizzes_solved = all(self.quiz_solved(lesson_key, q) for q in quiz_ids)
         exercises_passed = all(
-            self.exercise_state(lesson_id, e).first_pass is not None for e in exercise_ids
+            self.exercise_state(lesson_key, e).first_pass is not None for e in exercise_ids
         )
         return DONE if reached_end and quizzes_solved and exercises_passed else IN_PROGRESS
 
+    # ---- experiments and solutions ---------------------------------------------------------
+
+    def save_params(self, lesson_key: str, experiment_id: str, params: dict[str, Any]) -> None:
+        """The learner's edited parameters of one experiment (plain JSON data), kept for next time."""
+        if not isinstance(params, dict):
+            raise TypeError(f"experiment parameters must be a dict, got {params!r}")
+        try:
+            json.dumps(params, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"experiment parameters must be plain JSON data, got {params!r}") from e
+        check_key(experiment_id, "experiment id")
+        self._lesson(lesson_key)["params"][experiment_id] = copy.deepcopy(params)
+        self.save()
+
+    def load_params(self, lesson_key: str, experiment_id: str) -> dict[str, Any] | None:
+        """The parameters saved by save_params (a copy), or None if the learner never changed any."""
+        saved = self._peek(lesson_key).get("params", {}).get(experiment_id)
+        return None if saved is None else copy.deepcopy(saved)
+
+    def record_solution_seen(self, lesson_key: str, exercise_id: str) -> None:
+        """The learner revealed the exercise's solution (kept for good, reported to instructors)."""
+        self._exercise(lesson_key, exercise_id)["solution_seen"] = True
+        self.save()
+
+    def solution_seen(self, lesson_key: str, exercise_id: str) -> bool:
+        record = self._peek(lesson_key).get("exercises", {}).get(exercise_id, {})
+        return bool(record.get("solution_seen", False))
+
+    def learner_seed(self) -> int:
+        """A random number drawn once per learner and kept: the same quiz order on every visit."""
+        self._ensure_loaded()
+        seed = self._data.get("learner_seed")
+        if seed is None:
+            seed = self._data["learner_seed"] = secrets.randbits(32)
+            try:
+                self.save()
+            except ProgressError:
+                pass  # kept for this session; the next successful save writes it
+        return int(seed)
+
     # ---- the learner's code as .py files (see tutor.learner_code) -----------------------------
 
-    def cell_path(self, cell_id: str) -> Path:
-        """cells/<lesson id>/<n>.py for cell id "<lesson id>:<n>"; ValueError for any other id."""
-        return self.code.cell_path(cell_id)
+    def cell_path(self, lesson_key: str, cell_id: str) -> Path:
+        """cells/<lesson key>/<n>.py for cell "<lesson id>:<n>"; ValueError for any other id."""
+        return self.code.cell_path(lesson_key, cell_id)
 
-    def exercise_path(self, exercise_id: str) -> Path:
-        return self.code.exercise_path(exercise_id)
+    def exercise_path(self, lesson_key: str, exercise_id: str) -> Path:
+        return self.code.exercise_path(lesson_key, exercise_id)
 
-    def save_cell(self, cell_id: str, code: str) -> None:
-        self.code.save_cell(cell_id, code)
+    def save_cell(self, lesson_key: str, cell_id: str, code: str) -> None:
+        self.code.save_cell(lesson_key, cell_id, code)
 
-    def load_cell(self, cell_id: str) -> str | None:
-        """The learner's edited cell, or None if they never edited it (or reset it)."""
-        return self.code.load_cell(cell_id)
+    def load_cell(self, lesson_key: str, cell_id: str) -> str | None:
+        """The learner's edited cell, or None if they never edited it (or reset it).
 
-    def forget_cell(self, cell_id: str) -> None:
+        Raises ProgressError if a saved copy exists but cannot be read: the UI must then keep the
+        editor from overwriting it (a wrapper that turns the error into None loses that).
+        """
+        return self.code.load_cell(lesson_key, cell_id)
+
+    def forget_cell(self, lesson_key: str, cell_id: str) -> None:
         """Back to the lesson's original: remove the learner's copy (nothing if there is none)."""
-        self.code.forget_cell(cell_id)
+        self.code.forget_cell(lesson_key, cell_id)
 
-    def save_exercise(self, exercise_id: str, code: str) -> None:
-        self.code.save_exercise(exercise_id, code)
+    def save_exercise(self, lesson_key: str, exercise_id: str, code: str) -> None:
+        self.code.save_exercise(lesson_key, exercise_id, code)
 
-    def load_exercise(self, exercise_id: str) -> str | None:
-        return self.code.load_exercise(exercise_id)
+    def load_exercise(self, lesson_key: str, exercise_id: str) -> str | None:
+        """The learner's code for the exercise, None if none is saved, ProgressError if unreadable."""
+        return self.code.load_exercise(lesson_key, exercise_id)
 
-    def forget_exercise(self, exercise_id: str) -> None:
-        self.code.forget_exercise(exercise_id)
+    def forget_exercise(self, lesson_key: str, exercise_id: str) -> None:
+        self.code.forget_exercise(lesson_key, exercise_id)
+
+    # ---- migrating records saved before lessons were keyed by course --------------------------
+
+    def migrate_lesson(self, old_key: str, new_key: str, exercise_ids: list[str]) -> bool:
+        """Move what was saved under `old_key` (a bare lesson id) to `new_key`; True if it moved.
+
+        Nothing moves if there is already something under new_key, so running it twice, or after
+        the learner has used the new key, loses nothing. See tutor.content.discover.legacy_keys
+        for which lessons need it.
+        """
+        self._ensure_loaded()
+        lessons = self._data["lessons"]
+        if old_key == new_key or old_key not in lessons or new_key in lessons:
+            return False
+        lessons[new_key] = lessons.pop(old_key)
+        last = self._data["last"]
+        if last is not None and last["lesson_id"] == old_key:
+            last["lesson_id"] = new_key
+        self.save()
+        try:
+            self.code.move_lesson(old_key, new_key, exercise_ids)
+        except OSError as e:
+            message = f"Could not move your code for {new_key} in {self.data_dir} ({reason(e)})."
+            raise ProgressError(message, self.data_dir) from e
+        return True
 
     # ---- reset --------------------------------------------------------------------------------
 
@@ -349,25 +439,26 @@ class ProgressStore:
     # ---- internals ----------------------------------------------------------------------------
 
     def _stamp(self) -> str:
-        return self._now().astimezone(timezone.utc).isoformat(timespec="seconds")
+        return self._now().astimezone(UTC).isoformat(timespec="seconds")
 
-    def _peek(self, lesson_id: str) -> dict[str, Any]:
+    def _peek(self, lesson_key: str) -> dict[str, Any]:
         self._ensure_loaded()
-        return self._data["lessons"].get(lesson_id, {})
+        return self._data["lessons"].get(lesson_key, {})
 
-    def _lesson(self, lesson_id: str) -> dict[str, Any]:
+    def _lesson(self, lesson_key: str) -> dict[str, Any]:
         self._ensure_loaded()
-        check_key(lesson_id, "lesson id")
-        lesson = self._data["lessons"].setdefault(lesson_id, {})
+        key_parts(lesson_key)  # a key that can also name its code files
+        lesson = self._data["lessons"].setdefault(lesson_key, {})
         lesson.setdefault("step", 0)
         lesson.setdefault("max_step", 0)
         lesson.setdefault("quizzes", {})
         lesson.setdefault("exercises", {})
+        lesson.setdefault("params", {})
         return lesson
 
-    def _exercise(self, lesson_id: str, exercise_id: str) -> dict[str, Any]:
+    def _exercise(self, lesson_key: str, exercise_id: str) -> dict[str, Any]:
         check_key(exercise_id, "exercise id")
-        exercises = self._lesson(lesson_id)["exercises"]
+        exercises = self._lesson(lesson_key)["exercises"]
         return exercises.setdefault(
             exercise_id, {"attempts": 0, "hints_used": 0, "first_pass": None, "passed": False}
         )

@@ -1,11 +1,20 @@
 """What progress.json holds, and reading it: bytes -> checked data, or why they cannot be used.
 
     {"version": 1,
-     "last": {"lesson_id": ..., "step": ...} or null,
-     "lessons": {<lesson id>: {"step", "max_step",
-                               "quizzes": {<quiz id>: [{"answer", "correct", "at"}, ...]},
-                               "exercises": {<exercise id>: {"attempts", "hints_used",
-                                                             "first_pass", "passed"}}}}}
+     "last": {"lesson_id": <lesson key>, "step": ...} or null,
+     "learner_seed": <int, drawn once>,            (optional)
+     "active_at": <ISO time of the last save>,     (optional)
+     "lessons": {<lesson key>: {"step", "max_step",
+                                "quizzes": {<quiz id>: [{"answer", "correct", "at"}, ...]},
+                                "exercises": {<exercise id>: {"attempts", "hints_used",
+                                                              "first_pass", "passed",
+                                                              "solution_seen", (optional)
+                                                              "diagnoses": {<text>: <count>}}},
+                                "params": {<experiment id>: {<name>: <value>}}}}}
+
+A lesson key is the lesson id in the built-in course and "<course>/<lesson id>" in any other
+(Lesson.key). The optional fields were added without a new version: a file without them is read
+with their defaults, and an older tutor ignores them.
 
 Pure functions; no torch, no textual.
 """
@@ -65,6 +74,10 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
             return bad("last", "a lesson id and a step")
         if not is_step(last.get("step")):
             return bad("last.step", "a whole number >= 0")
+    if not (data.get("learner_seed") is None or is_int(data.get("learner_seed"))):
+        return bad("learner_seed", "a whole number")
+    if not isinstance(data.get("active_at", ""), str):
+        return bad("active_at", "a time")
     lessons = data.setdefault("lessons", {})
     if not isinstance(lessons, dict):
         return bad("lessons", "an object")
@@ -89,6 +102,9 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
                     and isinstance(attempt.get("at"), str)
                 ):
                     return bad(f"{where}.quizzes.{quiz_id}", "attempts with answer, correct, at")
+        params = lesson.setdefault("params", {})
+        if not isinstance(params, dict) or not all(isinstance(p, dict) for p in params.values()):
+            return bad(f"{where}.params", "an object of parameter objects")
         exercises = lesson.setdefault("exercises", {})
         if not isinstance(exercises, dict):
             return bad(f"{where}.exercises", "an object")
@@ -99,6 +115,9 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
                 and is_step(record.get("hints_used"))
                 and (record.get("first_pass") is None or isinstance(record.get("first_pass"), str))
                 and isinstance(record.get("passed"), bool)
+                and isinstance(record.get("solution_seen", False), bool)
+                and isinstance(record.get("diagnoses", {}), dict)
+                and all(is_step(n) for n in record.get("diagnoses", {}).values())
             )
             if not ok:
                 fields = "attempts, hints_used, first_pass, passed"

@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import tutor
-from tutor.content.model import BrokenLesson, Course, Exercise, Lesson, LessonError, Quiz, Where
+from tutor.content.model import (
+    BUILTIN_COURSE,
+    BrokenLesson,
+    Course,
+    Exercise,
+    Lesson,
+    LessonError,
+    Quiz,
+    Where,
+)
 from tutor.content.parse import parse_lesson, split_file_name
 
 ENV_VAR = "TUTOR_LESSONS"
-BUILTIN_NAME = "built-in"
+BUILTIN_NAME = BUILTIN_COURSE
 
 
 def builtin_lessons_dir() -> Path:
@@ -52,6 +61,8 @@ def load_course(root: Path, name: str | None = None, files: list[Path] | None = 
     parsed = [parse_lesson(path) for path in paths]
     lessons = [item for item in parsed if isinstance(item, Lesson)]
     course.broken = [item for item in parsed if isinstance(item, BrokenLesson)]
+    for lesson in lessons:
+        lesson.course = course.key
     problems = _cross_file_errors(lessons)
     for lesson in lessons:
         if lesson.path in problems:
@@ -226,3 +237,23 @@ def discover(extra_dirs: Sequence[Path] = (), env_value: str | None | object = _
         seen.add(key)
         courses.append(load_folder(path, origin, name))
     return courses
+
+
+def legacy_keys(courses: Sequence[Course]) -> list[tuple[str, str, list[str]]]:
+    """(old key, new key, exercise ids) for each lesson whose progress an older tutor filed under
+    its bare id, for ProgressStore.migrate_lesson.
+
+    Only lessons outside the built-in course whose id no other loaded course uses: a bare id
+    shared by two courses was one record for both, and cannot be told apart now.
+    """
+    owners: dict[str, set[str]] = defaultdict(set)
+    for course in courses:
+        for lesson in course.lessons:
+            owners[lesson.id].add(course.key)
+    moves: dict[str, tuple[str, str, list[str]]] = {}
+    for course in courses:
+        for lesson in course.lessons:
+            if lesson.key != lesson.id and len(owners[lesson.id]) == 1:
+                exercises = [e.id for e in lesson.exercises()]
+                moves.setdefault(lesson.key, (lesson.id, lesson.key, exercises))
+    return list(moves.values())

@@ -6,9 +6,19 @@ these classes, and every node carries its file and line so that any error can po
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
+
+# The name and key of the course that ships with the tutor.
+BUILTIN_COURSE = "built-in"
+
+
+def course_key(name: str) -> str:
+    """A course folder's name as a key part: letters, digits, '-' and '_' only (it names folders
+    in the learner's data dir), e.g. "My course (2025)" -> "My-course-2025"."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-_") or "course"
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ class Exercise:
     reveal: str = "after-hints"
 
 
-Block = Union[Prose, Code, Experiment, Quiz, Exercise]
+Block = Prose | Code | Experiment | Quiz | Exercise
 
 
 @dataclass
@@ -156,14 +166,18 @@ class Lesson:
     stem: str = ""
     # where the id is written in the front matter, so cross-file errors can point at it
     where: Where | None = None
-    # the course this lesson belongs to ("" until the loader sets it); see `key`
+    # the key of the course this lesson belongs to (Course.key; "" until the loader sets it)
     course: str = ""
 
     @property
     def key(self) -> str:
-        """What the learner's progress is filed under. Every front end addresses progress by
-        this key, never by `id` alone (two courses may both have a lesson `loss`)."""
-        return self.id
+        """What the learner's progress is filed under: the id in the built-in course (so progress
+        saved before courses were told apart stays valid), "<course>/<id>" in any other. Every
+        front end addresses progress by this key, never by `id` alone (two courses may both have
+        a lesson `loss`)."""
+        if self.course in ("", BUILTIN_COURSE):
+            return self.id
+        return f"{self.course}/{self.id}"
 
     def quizzes(self) -> list[Quiz]:
         return [b for s in self.steps for b in s.blocks if isinstance(b, Quiz)]
@@ -202,6 +216,11 @@ class Course:
     root: Path
     lessons: list[Lesson] = field(default_factory=list)
     broken: list[BrokenLesson] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The first part of its lessons' progress keys (see Lesson.key)."""
+        return self.name if self.name == BUILTIN_COURSE else course_key(self.name)
 
     def languages(self) -> list[str]:
         return sorted({lesson.lang for lesson in self.lessons})
