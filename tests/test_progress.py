@@ -579,9 +579,8 @@ def test_a_progress_file_from_before_courses_loads_with_nothing_lost(tmp_path):
     assert store.load_exercise("sgd", "sgd") == "old sgd\n"
     moves = legacy_keys(courses)
     assert moves == [("bs", "mine/bs", ["sq"])]
-    for old, new, exercises in moves:
-        assert store.migrate_lesson(old, new, exercises)
-        assert not store.migrate_lesson(old, new, exercises)  # a second start moves nothing
+    assert store.migrate_lessons(moves) == 1
+    assert store.migrate_lessons(moves) == 0  # a second start moves nothing
 
     again = open_store(data)
     assert again.step_of("mine/bs") == 1 and again.exercise_state("mine/bs", "sq").attempts == 2

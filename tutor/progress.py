@@ -384,6 +384,13 @@ class ProgressStore:
 
     # ---- migrating records saved before lessons were keyed by course --------------------------
 
+    def migrate_lessons(self, moves: Iterable[tuple[str, str, list[str]]]) -> int:
+        """migrate_lesson for each (old key, new key, exercise ids); how many moved.
+
+        Front ends call it once after load() with tutor.content.discover.legacy_keys(courses).
+        """
+        return sum(self.migrate_lesson(old, new, exercises) for old, new, exercises in moves)
+
     def migrate_lesson(self, old_key: str, new_key: str, exercise_ids: list[str]) -> bool:
         """Move what was saved under `old_key` (a bare lesson id) to `new_key`; True if it moved.
 
