@@ -457,7 +457,7 @@ def learning_rates(*, lrs=(0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0), batch_size=10
         history, final, diverges = run(lr, label)
         rec.diverged[label] = history.diverged_at
         paths[label] = _path(history)
-        finals.append(final)
+        finals.append(None if history.diverged_at is not None else final)  # no final loss to compare
         if not history.cancelled:
             verdicts[lr] = diverges
 

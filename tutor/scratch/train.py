@@ -62,8 +62,9 @@ class History:
     b: float = 0.0
     # wall time; excluded from == so that two runs with the same seed compare equal
     elapsed: float = field(default=0.0, compare=False)
-    # the 1-based step whose loss was not finite (inf or nan); the run stopped there (or, rarely,
-    # the last step of an epoch whose update made the loss on all the data overflow)
+    # the 1-based step at which the run was stopped as diverging (see `diverging`): its loss is
+    # not in step_losses (or, rarely, the last step of an epoch whose update made the loss on all
+    # the data overflow)
     diverged_at: int | None = None
     cancelled: bool = False
     # (w[0], w[1]) after each step, when train(record_path=True)
@@ -84,6 +85,22 @@ class History:
             "path": [[finite_or_none(a), finite_or_none(c)] for a, c in self.path],
             "w_start": [finite_or_none(x) for x in self.w_start],
         }
+
+
+# A run diverges when a step's loss is not finite, or more than this many times the first step's.
+# SGD on a convex loss that converges never climbs that far: in the lessons' runs the minibatch loss
+# stays within 3x of where it started (lr 1.8, just below the threshold), while a run that blows up
+# passes 1000x within a few steps of leaving the basin and, without this rule, could end at 1e15
+# without ever overflowing (lr 1.9) and pass for a run that merely ended high.
+DIVERGENCE_FACTOR = 1000.0
+
+
+def diverging(step_loss: float, first_loss: float | None) -> bool:
+    """Whether a step's loss means the run diverged: not finite, or above DIVERGENCE_FACTOR times
+    the first step's loss (first_loss; None on the first step itself)."""
+    if not math.isfinite(step_loss):
+        return True
+    return first_loss is not None and first_loss > 0 and step_loss > DIVERGENCE_FACTOR * first_loss
 
 
 def finite_or_none(x):
@@ -129,7 +146,8 @@ def train(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, init="norma
 
     on_step(step, loss) is called after every step (1-based global step, mean minibatch loss);
     should_stop() is asked before every step and cancels the run when it returns True. A loss
-    that is not finite stops the run: history.diverged_at is that step. impl maps core dotted
+    that diverges (not finite, or DIVERGENCE_FACTOR times the first step's) stops the run before
+    that step's update: history.diverged_at is that step. impl maps core dotted
     names to the learner's replacements. The same seed gives the same History bit for bit:
     generators seeded with `seed` draw the initial w and shuffle the batches (two of them, so
     that runs that differ only in init see the same batches).
@@ -160,7 +178,7 @@ def train(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, init="norma
                 # l holds one loss per example: sum it to a scalar for backward(), as the book does
                 l_sum = l.sum()
                 step_loss = l_sum.item() / l.numel()
-                if not math.isfinite(step_loss):
+                if diverging(step_loss, history.step_losses[0] if history.step_losses else None):
                     history.diverged_at = step
                     return _finished(history, w, b, start)
                 l_sum.backward()
