@@ -68,6 +68,10 @@ SINGLE = {
     "starter-without-function.md": (11, 1, "the starter must define sgd(...)"),
     "exercise-missing-id.md": (8, 1, "the exercise block has no 'id' key"),
     "exercise-hints-empty.md": (14, 1, "hints is empty; give at least one hint"),
+    "fence-runs-into-block.md": (8, 1, "this block opened with ``` is not closed before line 13, where a new block opens ('```text')"),
+    "fence-runs-into-heading.md": (8, 1, "is not closed before line 11, where a step heading starts ('## Step two')"),
+    "lang-unsupported.md": (4, 7, "lang pt cannot be shown: the tutor's screens are in en and zh only"),
+    "choice-misindented-correct.md": (14, 6, "correct: is indented to column 6 but text: above it to column 5; the keys of one item line up"),
 }
 
 
@@ -172,3 +176,34 @@ def test_tutor_check_prints_every_error_gcc_style_sorted_and_exits_1():
         f"{CORPUS / 'duplicates' / '03-third.md'}:8:1",
         f"{CORPUS / 'duplicates' / '03-third.md'}:15:1"]
     assert lines[4] == "checked 4 lesson files in 2 courses: 4 errors in 3 files"
+
+
+def test_what_follows_a_block_left_open_is_still_read_and_checked():
+    """The quiz after the unclosed block is parsed, not swallowed: its own mistakes show too."""
+    text = (CORPUS / "fence-runs-into-block.md").read_text("utf-8").replace("answer: 3", "answer: x")
+    result = parse_lesson(CORPUS / "fence-runs-into-block.md", text)
+    assert [(e.where.line, e.where.col) for e in result.errors] == [(8, 1), (21, 9)]
+    assert "answer must be a number" in result.errors[1].message
+
+
+def test_a_heading_may_sit_in_a_block_that_shows_markdown_or_has_a_longer_fence(tmp_path):
+    path = tmp_path / "01-md.md"
+    path.write_text("---\nid: md\ntitle: M\nlang: en\n---\n## One\n\n```markdown\n## A heading\n"
+                    "```\n\n````python\n## a comment\n```text\n````\n", "utf-8")
+    lesson = parse_lesson(path)
+    assert not isinstance(lesson, BrokenLesson), [str(e) for e in lesson.errors]
+    assert len(lesson.steps) == 1
+
+
+def test_a_file_far_larger_than_a_lesson_is_refused_without_reading_it(tmp_path, monkeypatch):
+    from tutor.content.parse import MAX_LESSON_BYTES
+
+    path = tmp_path / "01-huge.md"
+    step = "## Step\n\nText.\n\n"
+    path.write_text("---\nid: huge\ntitle: H\nlang: en\n---\n" + step * (MAX_LESSON_BYTES // len(step) + 1),
+                    "utf-8")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    result = parse_lesson(path)
+    assert isinstance(result, BrokenLesson)
+    (error,) = result.errors
+    assert str(error).startswith(f"{path}:1:1: error: the file is 1.0 MB; a lesson file may be at most 1 MB")

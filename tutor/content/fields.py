@@ -67,6 +67,15 @@ class YamlBlock:
                 line, col = self.line + mark.line, self.col + mark.column + 1
             tab = (mark is not None and mark.line < len(self.lines)
                    and self.lines[mark.line][mark.column:mark.column + 1] == "\t")
+            indented = _misindented_key(self.lines, mark) if mark is not None else None
+            if indented is not None:
+                key, above, key_col, above_col = indented
+                line, col = self.line + mark.line, self.col + key_col + 1  # type: ignore[union-attr]
+                self.error(line, col, f"bad YAML in the {self.kind}: {key}: is indented to "
+                                      f"column {self.col + key_col + 1} but {above}: above it to "
+                                      f"column {self.col + above_col + 1}; the keys of one "
+                                      f"item line up: indent {key}: like {above}:")
+                return False
             hint = "indent with spaces, not tabs" if tab else _yaml_hint(problem, exc)
             self.error(line, col, f"bad YAML in the {self.kind}: {problem}; {hint}")
         except yaml.YAMLError as exc:
@@ -135,7 +144,7 @@ class YamlBlock:
         """The Python value of a node; FAILED after reporting what YAML could not read."""
         try:
             return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-        except Exception as exc:  # pyyaml's constructors raise assorted errors on odd tags
+        except Exception as exc:  # noqa: BLE001 - pyyaml's constructors raise assorted errors on odd tags
             problem = getattr(exc, "problem", None) or str(exc) or type(exc).__name__
             self.node_error(node, f"cannot read this value: {problem}")
             return FAILED
@@ -186,6 +195,34 @@ class YamlBlock:
                 return None
             found.append((item.value, item))
         return found
+
+
+_KEY_LINE = re.compile(r"( *(?:- +)?)([A-Za-z_][\w-]*):(?: |\Z)")
+
+
+def _misindented_key(lines: list[str], mark: yaml.Mark) -> tuple[str, str, int, int] | None:
+    """(key, the key above, their columns) when YAML's "mapping values are not allowed" comes
+    from a key indented unlike the key on the line above, as in
+
+        - text: 40
+           correct: true
+
+    where YAML reads "40 correct" as one text and then trips on the second ':'.
+    """
+    if not 0 < mark.line < len(lines):
+        return None
+    here = _KEY_LINE.match(lines[mark.line])
+    if here is None or mark.column not in (here.start(2), here.end(2)):
+        return None
+    text_above = next((text for text in reversed(lines[:mark.line]) if text.strip()), "")
+    above = _KEY_LINE.match(text_above)
+    if above is None:
+        return None
+    key_col, above_col = here.start(2), above.start(2)
+    opens_a_mapping = text_above.rstrip().endswith(":") and key_col > above_col
+    if key_col == above_col or opens_a_mapping:
+        return None
+    return here.group(2), above.group(2), key_col, above_col
 
 
 def _yaml_hint(problem: str, exc: yaml.YAMLError) -> str:

@@ -11,6 +11,7 @@ from yaml.nodes import Node
 from tutor.content.context import Context
 from tutor.content.fields import ID_PATTERN, ID_RULE, YamlBlock
 from tutor.content.model import Where
+from tutor.i18n import LANGUAGES
 
 FRONT_MATTER_KEYS = ("id", "title", "lang")
 LANG_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
@@ -91,6 +92,11 @@ def _check_lang(block: YamlBlock, node: Node, lang: str) -> None:
     if not LANG_PATTERN.match(lang):
         block.node_error(node, f"lang {lang!r} is not a language code; write a code such as en "
                                f"or zh")
+        return
+    if lang not in LANGUAGES:
+        block.node_error(node, f"lang {lang} cannot be shown: the tutor's screens are in "
+                               f"{' and '.join(LANGUAGES)} only; write lang: "
+                               f"{' or lang: '.join(LANGUAGES)}")
         return
     stem, suffix = split_file_name(block.ctx.path)
     expected = suffix or "en"

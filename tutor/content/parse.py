@@ -22,11 +22,20 @@ from typing import Any
 from tutor.content.context import FAILED, Context
 from tutor.content.exercise_block import EXERCISE_KEYS, read_exercise
 from tutor.content.exercise_block import REQUIRED_NOTE as _EXERCISE_NOTE
-from tutor.content.experiment_block import EXPERIMENT_KEYS, MAX_SWEEP, VIEWS, read_experiment
+from tutor.content.experiment_block import (
+    EXPERIMENT_KEYS,
+    MAX_SWEEP,
+    VIEWS,
+    read_experiment,
+)
 from tutor.content.experiment_block import REQUIRED_NOTE as _EXPERIMENT_NOTE
 from tutor.content.fields import ID_PATTERN, YamlBlock
 from tutor.content.front_matter import (
-    FRONT_MATTER_KEYS, LANG_PATTERN, Header, read_front_matter, split_file_name,
+    FRONT_MATTER_KEYS,
+    LANG_PATTERN,
+    Header,
+    read_front_matter,
+    split_file_name,
 )
 from tutor.content.model import BrokenLesson, Lesson, LessonError, Prose, Step, Where
 from tutor.content.python_block import read_python
@@ -35,9 +44,23 @@ from tutor.content.quiz_block import REQUIRED_NOTE as _QUIZ_NOTE
 from tutor.content.words import closest, levenshtein, suggest
 
 __all__ = [
-    "parse_lesson", "decode", "split_file_name", "levenshtein", "closest", "suggest",
-    "DIRECTIVES", "QUIZ_TYPES", "VIEWS", "ID_PATTERN", "LANG_PATTERN", "FRONT_MATTER_KEYS",
-    "EXPERIMENT_KEYS", "QUIZ_KEYS", "EXERCISE_KEYS", "CHOICE_KEYS", "MAX_SWEEP",
+    "CHOICE_KEYS",
+    "DIRECTIVES",
+    "EXERCISE_KEYS",
+    "EXPERIMENT_KEYS",
+    "FRONT_MATTER_KEYS",
+    "ID_PATTERN",
+    "LANG_PATTERN",
+    "MAX_SWEEP",
+    "QUIZ_KEYS",
+    "QUIZ_TYPES",
+    "VIEWS",
+    "closest",
+    "decode",
+    "levenshtein",
+    "parse_lesson",
+    "split_file_name",
+    "suggest",
 ]
 
 DIRECTIVES = ("experiment", "quiz", "exercise")
@@ -52,11 +75,22 @@ _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")
 _CLOSING_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*\Z")
 
 
+# The largest built-in lesson is under 10 KB; a file past this is a mistake (a data file, a log)
+# that would otherwise open as thousands of steps.
+MAX_LESSON_BYTES = 1 << 20
+
+
 def parse_lesson(path: Path, text: str | None = None) -> Lesson | BrokenLesson:
     """Read one lesson file; never raises for what the file contains."""
     path = Path(path)
+    if text is not None and len(text.encode("utf-8", "surrogatepass")) > MAX_LESSON_BYTES:
+        return BrokenLesson(path, [LessonError(Where(path), _too_large(len(text.encode(
+            "utf-8", "surrogatepass"))))])
     if text is None:
         try:
+            size = path.stat().st_size
+            if size > MAX_LESSON_BYTES:
+                return BrokenLesson(path, [LessonError(Where(path), _too_large(size))])
             data = path.read_bytes()
         except OSError as exc:
             return BrokenLesson(path, [LessonError(Where(path), f"cannot read the file: "
@@ -65,6 +99,12 @@ def parse_lesson(path: Path, text: str | None = None) -> Lesson | BrokenLesson:
         if problem is not None:
             return BrokenLesson(path, [problem])
     return _read(path, text)
+
+
+def _too_large(size: int) -> str:
+    return (f"the file is {size / (1 << 20):.1f} MB; a lesson file may be at most "
+            f"{MAX_LESSON_BYTES >> 20} MB (a lesson is text, not data): split it into several "
+            f"lessons, or move the data out of the lessons folder")
 
 
 def decode(path: Path, data: bytes) -> tuple[str | None, LessonError | None]:
@@ -152,13 +192,16 @@ def _body(ctx: Context, start: int, title: str) -> list[Step]:
         line = lines[i]
         fence = _FENCE.match(line)
         if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
-            end = _closing_fence(lines, i, fence.group(2))
+            end, runs_into = _closing_fence(lines, i, fence.group(2), fence.group(3))
             if end is None:
                 ctx.error(i + 1, len(fence.group(1)) + 1,
-                          f"this block opened with {fence.group(2)} is never closed; add a "
-                          f"line {fence.group(2)} after its last line")
+                          _unclosed(fence.group(2), runs_into, lines))
                 failed_block = True
-                break
+                if runs_into is None:
+                    break
+                # read on from where the block should have ended, so what follows is checked
+                i = runs_into
+                continue
             block = _fenced(ctx, i, fence.group(1), fence.group(2), fence.group(3), end)
             if block is None:
                 for index in range(i, end + 1):
@@ -186,12 +229,41 @@ def _body(ctx: Context, start: int, title: str) -> list[Step]:
     return steps
 
 
-def _closing_fence(lines: list[str], opening: int, fence: str) -> int | None:
+def _closing_fence(lines: list[str], opening: int, fence: str, info: str
+                   ) -> tuple[int | None, int | None]:
+    """(the index of the line that closes the block, None) when it is closed; (None, the index
+    of the first line that shows it was left open by mistake) or (None, None) when it is not.
+
+    Markdown lets a block run on to any later closing fence, so a forgotten one silently
+    swallows the steps and blocks after it. Inside a block, a new fence opener like its own
+    (```text after ```python) or a `## ` step heading is taken as that mistake. Blocks that
+    show Markdown (```markdown) may hold headings, and a longer fence (````) may hold ```
+    fences and headings: that is how a lesson shows them.
+    """
+    may_hold_headings = len(fence) > 3 or info.strip().split(" ")[0].lower() in ("markdown", "md")
     for index in range(opening + 1, len(lines)):
-        match = _CLOSING_FENCE.match(lines[index])
+        line = lines[index]
+        match = _CLOSING_FENCE.match(line)
         if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-            return index
-    return None
+            return index, None
+        opener = _FENCE.match(line)
+        if (opener and opener.group(3).strip() and opener.group(2)[0] == fence[0]
+                and len(opener.group(2)) >= len(fence)):
+            return None, index
+        if not may_hold_headings and _heading(line) is not None:
+            return None, index
+    return None, None
+
+
+def _unclosed(fence: str, runs_into: int | None, lines: list[str]) -> str:
+    if runs_into is None:
+        return f"this block opened with {fence} is never closed; add a line {fence} after its last line"
+    what = ("a new block opens" if _heading(lines[runs_into]) is None
+            else "a step heading starts")
+    return (f"this block opened with {fence} is not closed before line {runs_into + 1}, where "
+            f"{what} ({lines[runs_into].strip()[:40]!r}); add a line {fence} after the block's "
+            f"last line (to show such a line inside a block, open the block with a longer fence, "
+            f"like {fence[0] * (len(fence) + 1)})")
 
 
 def _fenced(ctx: Context, opening: int, indent: str, fence: str, info: str, end: int):
