@@ -3,13 +3,23 @@
 Used from the Textual app's event loop, from the CLI and from tests; it never imports torch.
 
     client = KernelClient(KernelOptions(), on_status=lambda status, detail: ...)
-    await client.start()                       # spawns the kernel and returns at once
+    await client.ensure_started()              # spawns the kernel (if none runs) and returns at once
     async for event in client.execute("print(1)\\n1 + 1", namespace="data"):
         ...                                    # Stream, Result, Error ..., then Done or KernelDied
 
 Requests run one at a time in the order they were made; a request made while torch is loading
 waits (``client.ready`` is False meanwhile, so the UI can say "loading torch…"). A request runs
 whether or not anyone iterates it: its events are kept until they are read.
+
+The kernel starts on demand: ``ensure_started()`` when a lesson opens (not at the home screen: a
+class logging in at once would otherwise import torch thirty times on a few cores), or with the
+first request. With ``KernelOptions.idle_timeout`` a kernel idle that long is stopped (status
+"stopped": its variables are gone) and the next request starts a new one.
+
+Statuses, given to ``on_status(status, detail)``: "starting" (torch loading), "ready", "busy",
+"restarting" (the kernel ended; detail says why in plain words, with the last thing it wrote to
+stderr when it died between requests; a new one is starting), "stopped" (after sitting idle),
+"dead" (it could not be started, or was shut down).
 
 See tutor/kernel/server.py for the transport (JSON lines on two dedicated pipes; the kernel's fd 1
 and 2 are two more pipes read here and turned into Stream events).
@@ -21,7 +31,10 @@ import asyncio
 import codecs
 import collections
 import fcntl
+import hmac
+import itertools
 import os
+import secrets
 import signal
 import struct
 import sys
@@ -36,8 +49,9 @@ START_ATTEMPTS = 3  # a kernel that dies before Ready this many times in a row i
 EXIT_DRAIN = 0.5  # seconds to collect a dead kernel's last output before reporting its death
 SHUTDOWN_GRACE = 1.0  # seconds an idle kernel has to exit after Shutdown before it is killed
 STRAY_LIMIT = 65536  # characters of output kept from between requests (given to the next request)
+LAST_WORDS = 200  # characters of a kernel's last stderr line quoted in the news of its death
 
-Status = str  # "starting" | "ready" | "busy" | "restarting" | "dead"
+Status = str  # "starting" | "ready" | "busy" | "restarting" | "stopped" | "dead"
 
 
 @dataclass
@@ -47,6 +61,7 @@ class KernelOptions:
     interrupt_grace: float = 2.0  # seconds an interrupted request has to end before a restart
     python: str = sys.executable
     env: dict[str, str] = field(default_factory=dict)  # extra environment for the kernel process
+    idle_timeout: float = 0.0  # seconds a kernel may sit idle before it is stopped; 0: never
 
 
 class KernelUnavailable(RuntimeError):
@@ -117,18 +132,20 @@ class _Channel:
 
 
 class _LineReader(asyncio.Protocol):
-    """The event pipe: one decoded message per line."""
+    """The event pipe: one envelope per line, kept only if it carries the kernel's token."""
 
-    def __init__(self, channel: _Channel, closed: asyncio.Event) -> None:
-        self._channel, self._closed, self._buffer = channel, closed, b""
+    def __init__(self, channel: _Channel, closed: asyncio.Event, token: str) -> None:
+        self._channel, self._closed, self._token, self._buffer = channel, closed, token, b""
 
     def data_received(self, data: bytes) -> None:
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         for line in lines:
             try:
-                self._channel.put(P.decode(line))
-            except P.ProtocolError as exc:  # a kernel bug; shown rather than hidden
-                self._channel.put(P.Stream("stderr", f"[kernel protocol error: {exc}]\n"))
+                envelope = P.unseal(line)
+            except P.ProtocolError:
+                continue  # not the kernel's: it writes whole, sealed lines only
+            if hmac.compare_digest(envelope.token, self._token):
+                self._channel.put(envelope)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed.set()
@@ -154,17 +171,61 @@ class _OutputReader(asyncio.Protocol):
         self._closed.set()
 
 
-def describe_exit(returncode: int) -> str:
-    if returncode < 0:
+def describe_exit(returncode: int, out_of_memory: bool | None = None) -> str:
+    """Why a kernel the tutor did not kill ended, in plain words. out_of_memory: whether the
+    system's out-of-memory killer acted meanwhile (None: cannot tell)."""
+    if returncode >= 0:
+        return f"the kernel exited with status {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = str(-returncode)
+    if name != "SIGKILL":
+        return f"the kernel was killed by signal {name}"
+    if out_of_memory:
+        return "the system's out-of-memory killer ended the kernel (signal SIGKILL): the machine ran out of memory"
+    reason = "the kernel was killed by signal SIGKILL from outside the tutor"
+    if out_of_memory is False:
+        return reason + " (not for lack of memory: the system's out-of-memory killer did not act)"
+    return reason + " (by another program, a person, or the system when out of memory)"
+
+
+def oom_kills() -> int | None:
+    """How many processes of this process's cgroup the out-of-memory killer has ended (the
+    kernel shares the app's cgroup); None where the count cannot be read."""
+    try:
+        with open("/proc/self/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    candidates = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":  # cgroup v2
+            candidates += [f"/sys/fs/cgroup{path}/memory.events", "/sys/fs/cgroup/memory.events"]
+        elif "memory" in controllers.split(","):  # cgroup v1
+            candidates += [f"/sys/fs/cgroup/memory{path}/memory.oom_control",
+                           "/sys/fs/cgroup/memory/memory.oom_control"]
+    for candidate in candidates:
         try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = str(-returncode)
-        reason = f"the kernel was killed by signal {name}"
-        if name == "SIGKILL":
-            reason += " (the system may have run out of memory)"
-        return reason
-    return f"the kernel exited with status {returncode}"
+            with open(candidate) as f:
+                for entry in f:
+                    key, _, count = entry.partition(" ")
+                    if key == "oom_kill":
+                        return int(count)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def last_words(stderr: str) -> str:
+    """The line of a dead kernel's stderr worth quoting: the last it wrote (of a traceback, the
+    exception itself, not the frames above it)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    line = lines[-1]
+    return line if len(line) <= LAST_WORDS else line[: LAST_WORDS - 1] + "…"
 
 
 def _unread_bytes(fd: int) -> int:
@@ -190,6 +251,8 @@ class _Process:
         self._transports: list[asyncio.BaseTransport] = []
         self._closed = [asyncio.Event() for _ in range(3)]
         self._output_fds: tuple[int, ...] = ()
+        self._token = secrets.token_hex(16)
+        self._oom_kills = oom_kills()
 
     @property
     def pid(self) -> int | None:
@@ -212,16 +275,16 @@ class _Process:
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         env.update(self.options.env)
+        env[P.TOKEN_ENV] = self._token
         try:
             self._process = await asyncio.create_subprocess_exec(
                 self.options.python, "-P", "-m", "tutor.kernel.server",
                 "--requests", str(req_r), "--events", str(evt_w),
                 "--memory-bytes", str(self.options.memory_bytes), "--threads", threads,
-                "--parent", str(os.getpid()),
                 stdin=asyncio.subprocess.DEVNULL, stdout=out_w, stderr=err_w,
                 pass_fds=(req_r, evt_w), env=env,
-                # Its own session: a Ctrl-C in the terminal reaches the app, not the kernel, and a
-                # kill of the group also ends whatever the learner's code started.
+                # Its own session and process group: a Ctrl-C in the terminal reaches the app, not
+                # the kernel, and a kill of the group also ends whatever the learner's code started.
                 start_new_session=True,
             )
         except BaseException:
@@ -234,7 +297,7 @@ class _Process:
         evt_closed, out_closed, err_closed = self._closed
         self._output_fds = (out_r, err_r)
         for fd, factory in (
-            (evt_r, lambda: _LineReader(self.events, evt_closed)),
+            (evt_r, lambda: _LineReader(self.events, evt_closed, self._token)),
             (out_r, lambda: _OutputReader("stdout", self._output, out_closed)),
             (err_r, lambda: _OutputReader("stderr", self._output, err_closed)),
         ):
@@ -258,9 +321,9 @@ class _Process:
         self.events.put(_Exited())
         self.exited.set()
 
-    def send(self, message: Any) -> None:
+    def send(self, message: Any, request: int = 0) -> None:
         if self.returncode is None and not self._requests.is_closing():
-            self._requests.write(P.encode(message))
+            self._requests.write(P.seal(message, request))
 
     def interrupt(self) -> None:
         if self.pid is not None:
@@ -288,11 +351,19 @@ class _Process:
             await asyncio.sleep(0 if attempt < 20 else 0.005)
 
     def death_reason(self) -> str:
-        return self.kill_reason or describe_exit(self.returncode if self.returncode is not None else 0)
+        if self.kill_reason:
+            return self.kill_reason
+        returncode = self.returncode if self.returncode is not None else 0
+        out_of_memory = None
+        if returncode == -signal.SIGKILL:
+            now = oom_kills()
+            if now is not None and self._oom_kills is not None:
+                out_of_memory = now > self._oom_kills
+        return describe_exit(returncode, out_of_memory)
 
 
 class KernelClient:
-    """The kernel as the app sees it. Status: starting | ready | busy | restarting | dead."""
+    """The kernel as the app sees it. Status: starting | ready | busy | restarting | stopped | dead."""
 
     def __init__(self, options: KernelOptions | None = None,
                  on_status: Callable[[str, str], None] | None = None) -> None:
@@ -301,6 +372,8 @@ class KernelClient:
         self.status: Status = "dead"
         self.status_detail = "not started"
         self.torch_version: str | None = None
+        # Why the last kernel ended, in plain words (None while the first one lives).
+        self.last_death: str | None = None
         self._process: _Process | None = None
         self._queue: collections.deque[Request] = collections.deque()
         self._queued = asyncio.Event()
@@ -309,6 +382,9 @@ class KernelClient:
         self._stray: list[tuple[str, str]] = []
         self._supervisor: asyncio.Task | None = None
         self._closing = False
+        self._idle_timer: asyncio.TimerHandle | None = None
+        self._stopping_idle = False
+        self._request_ids = itertools.count(1)
 
     # ---------------------------------------------------------------- state
 
@@ -330,6 +406,7 @@ class KernelClient:
         self.status, self.status_detail = status, detail
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+        self._arm_idle_timer(status == "ready")
         if self.on_status is not None:
             try:
                 self.on_status(status, detail)
@@ -338,10 +415,13 @@ class KernelClient:
 
     # ---------------------------------------------------------------- life cycle
 
-    async def start(self) -> None:
-        """Spawn the kernel in the background and return at once."""
+    async def ensure_started(self) -> None:
+        """Start a kernel if none is running or starting, and return at once (torch loads in the
+        background). The app calls it when a lesson opens; every request calls it too."""
         if self._supervisor is None or self._supervisor.done():
             self._launch()
+
+    start = ensure_started  # the name the app and the CLI used first
 
     def _launch(self) -> None:
         self._closing = False
@@ -350,7 +430,7 @@ class KernelClient:
 
     async def wait_ready(self, timeout: float | None = None) -> None:
         """Return once torch is loaded; KernelUnavailable if the kernel cannot start."""
-        await self.start()
+        await self.ensure_started()
 
         async def until_ready() -> None:
             while not self.ready:
@@ -381,16 +461,19 @@ class KernelClient:
         return "restarted" if isinstance(request.outcome, P.KernelDied) else "interrupted"
 
     async def restart(self, reason: str = "the kernel was restarted on request") -> None:
-        """Kill the kernel (ending the running request with KernelDied(reason)) and start a new one."""
+        """Kill the kernel and everything it started (a running request ends with
+        KernelDied(reason)), and start a new one; returns once the new one is starting."""
         process = self._process
         if process is None or self._supervisor is None or self._supervisor.done():
-            await self.start()
+            await self.ensure_started()
             return
         process.kill(reason)
         await process.exited.wait()
         # Until the supervisor has moved on to a new process (or given up).
-        while self._process is process and self.status != "dead":
+        while self._process is process and self.status not in ("dead", "stopped"):
             await self._changed.wait()
+        if self.status == "stopped":  # it was being stopped for idleness: a restart wants one
+            await self.ensure_started()
 
     async def shutdown(self) -> None:
         """Stop the kernel and wait until its process is gone; later requests end with KernelDied."""
@@ -411,6 +494,34 @@ class KernelClient:
         self._fail_all("the kernel was shut down")
         self._set_status("dead", "shut down")
 
+    # ---------------------------------------------------------------- stopping an idle kernel
+
+    def _arm_idle_timer(self, idle: bool) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if idle and self.options.idle_timeout > 0:
+            self._idle_timer = asyncio.get_running_loop().call_later(
+                self.options.idle_timeout, self._stop_idle)
+
+    def _stop_idle(self) -> None:
+        """The idle timeout fired: ask the kernel to exit (its supervisor then reports "stopped")."""
+        self._idle_timer = None
+        process = self._process
+        if process is None or self.busy or self.status != "ready" or self._closing:
+            return
+        self._stopping_idle = True
+        process.send(P.Shutdown())
+        self._queued.set()
+
+        async def ensure_gone() -> None:
+            try:
+                await asyncio.wait_for(process.exited.wait(), SHUTDOWN_GRACE)
+            except asyncio.TimeoutError:
+                process.kill("the kernel was stopped after sitting idle")
+
+        asyncio.get_running_loop().create_task(ensure_gone())
+
     # ---------------------------------------------------------------- requests
 
     def execute(self, code: str, cell_id: str = "", namespace: str = "") -> Request:
@@ -429,6 +540,7 @@ class KernelClient:
         if self._closing:
             request._put(P.KernelDied("the kernel was shut down"))
             return request
+        self._arm_idle_timer(False)
         if self._supervisor is None or self._supervisor.done():
             if self.status == "dead" and self._supervisor is not None:
                 request._put(P.KernelDied(self.status_detail))
@@ -467,38 +579,59 @@ class KernelClient:
             reason = await self._serve(process)
             if self._closing:
                 break
+            if self._stopping_idle:
+                self._stopping_idle = False
+                self._stray.clear()
+                if not self.busy:  # else a request came meanwhile: start its kernel at once
+                    self.last_death = f"the kernel was stopped after {self.options.idle_timeout:g} s idle"
+                    self._set_status("stopped", self.last_death)
+                    return
             failures = 0 if process.ready else failures + 1
             if failures >= START_ATTEMPTS:
                 tail = process.stderr_tail.strip().splitlines()
                 self._die(f"the kernel could not start ({reason})" + (f": {tail[-1]}" if tail else ""))
                 return
+            self.last_death = reason
             self._set_status("restarting", reason)
 
     def _die(self, reason: str) -> None:
         self._fail_all(reason)
+        self.last_death = reason
         self._set_status("dead", reason)
 
     async def _serve(self, process: _Process) -> str:
         """Run requests on one process until it is gone; return why it went."""
         item = await process.events.get()
-        while not isinstance(item, (P.Ready, _Exited)):
+        while not isinstance(item, _Exited) and not isinstance(item.message, P.Ready):
             item = await process.events.get()
         if isinstance(item, _Exited):
             return process.death_reason()
         process.ready = True
-        self.torch_version = item.torch_version
+        self.torch_version = item.message.torch_version
         self._set_status("ready")
         while True:
             request = await self._next_request(process)
-            if request is None or not await self._run(process, request):
+            if request is None:
+                return self._died_idle(process)
+            if not await self._run(process, request):
                 return process.death_reason()
             if not self._closing:
                 self._set_status("ready")
 
+    def _died_idle(self, process: _Process) -> str:
+        """Why a kernel ended between requests. What it wrote meanwhile belonged to it, not to the
+        next request on a new kernel: its last stderr line goes into the news of its death."""
+        stderr = "".join(text for name, text in self._stray if name == "stderr")
+        self._stray.clear()
+        reason = process.death_reason()
+        words = last_words(stderr)
+        return f"{reason}; the last thing it wrote was: {words}" if words else reason
+
     async def _next_request(self, process: _Process) -> Request | None:
-        """The next request not cancelled, or None if the process ended while idle."""
+        """The next request not cancelled, or None if the process ended while idle (or is being
+        stopped for idleness: requests then wait for the next kernel)."""
         while True:
-            while self._queue:
+            while self._queue and not self._stopping_idle:
                 request = self._queue.popleft()
                 if request.outcome is None:
                     return request
@@ -522,7 +655,8 @@ class KernelClient:
         if isinstance(request.message, P.Check):
             # The kernel's own alarm ends a check; this only catches a check that defeats it.
             deadline = loop.time() + request.message.timeout + self.options.interrupt_grace + 1.0
-        process.send(request.message)
+        request_id = next(self._request_ids)
+        process.send(request.message, request_id)
         try:
             while True:
                 try:
@@ -535,10 +669,13 @@ class KernelClient:
                     reason = process.death_reason()
                     request._put(P.KernelDied(reason if self._closing else f"{reason}; it was restarted"))
                     return False
-                if not isinstance(item, P.Points):
+                if item.request != request_id:
+                    continue  # an answer to an earlier request, come too late: not this one's
+                event = item.message
+                if not isinstance(event, P.Points):
                     await process.drain_output()  # the request's output comes before this event
-                request._put(item)
-                if isinstance(item, P.Done):
+                request._put(event)
+                if isinstance(event, P.Done):
                     return True
         finally:
             self._current = None

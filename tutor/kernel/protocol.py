@@ -5,7 +5,9 @@ on the wire it is its fields plus ``"type": <class name>``, encoded as one line 
 or Infinity: a non-finite number is written as ``null``, as the experiments already do).
 
 Requests (app -> kernel): Execute, RunExperiment, Check, Shutdown. An interrupt is SIGINT, not a
-message, so it reaches a kernel that is busy and not reading.
+message, so it reaches a kernel that is busy and not reading. Between client and kernel every line
+is sealed (seal/unseal): a request carries its id, and every event the id of its request and the
+kernel's secret token.
 Events (kernel -> app): Ready, Stream, Result, Error, Points, CheckResult, Done. KernelDied is made
 by the client when the process is gone; the kernel never sends it.
 """
@@ -35,7 +37,9 @@ class RunExperiment:
 
     sweep: ``{param: [values]}`` runs once per value, labels prefixed ``"param=value"``.
     impl: ``{dotted core name: the learner's source}`` replaces core functions in the run.
-    compare: with impl, run the core first (labels ``"core: ..."``) then the learner's (``"yours: ..."``).
+    compare: with impl, run the core first (runs ``"core"``) then the learner's (``"yours"``).
+    x_axis: what the curves' x is: ``"step"``, ``"epoch"`` or ``"examples"`` (seen so far).
+    Done.result is ``ExperimentResult.to_wire()``.
     """
 
     run: str
@@ -44,6 +48,7 @@ class RunExperiment:
     sweep: dict[str, list[Any]] | None = None
     impl: dict[str, str] | None = None
     compare: bool = False
+    x_axis: str = "step"
 
 
 @dataclass
@@ -165,22 +170,69 @@ def json_safe(value: Any) -> Any:
 
 def encode(message: Any) -> bytes:
     """One message as one line of JSON, newline included."""
-    name = type(message).__name__
-    if MESSAGE_TYPES.get(name) is not type(message):
-        raise ProtocolError(f"not a protocol message: {message!r}")
-    payload = {"type": name, **json_safe(asdict(message))}
-    # ensure_ascii keeps the line free of raw newlines and odd code points whatever the text holds.
-    return (json.dumps(payload, allow_nan=False, separators=(",", ":")) + "\n").encode("ascii")
+    return _line(_fields(message))
 
 
 def decode(line: bytes | str) -> Any:
     """The message encoded in one line; ProtocolError if the line is not one."""
+    return _message(_payload(line), line)
+
+
+# The envelope: keys the pipes between client and kernel add beside a message's own fields.
+ENVELOPE_REQUEST, ENVELOPE_TOKEN = "_request", "_token"
+# The environment variable that gives the kernel its token (it removes it from os.environ at once).
+TOKEN_ENV = "TUTOR_KERNEL_TOKEN"
+
+
+@dataclass
+class Envelope:
+    """A message as it came off a pipe: the id of the request it belongs to (0: none, as Ready's)
+    and the token it carried. The client takes an event only with its own kernel's secret token and
+    the running request's id, so neither a stale reply nor a line that learner code (or a forked
+    copy of the kernel) wrote to the event pipe can end a request."""
+
+    message: Any
+    request: int
+    token: str
+
+
+def seal(message: Any, request: int, token: str = "") -> bytes:
+    """One message as one line, in its envelope."""
+    return _line({ENVELOPE_REQUEST: request, ENVELOPE_TOKEN: token, **_fields(message)})
+
+
+def unseal(line: bytes | str) -> Envelope:
+    """The message and envelope of one line written by seal(); ProtocolError if it is not one."""
+    payload = _payload(line)
+    request, token = payload.pop(ENVELOPE_REQUEST, 0), payload.pop(ENVELOPE_TOKEN, "")
+    if type(request) is not int or not isinstance(token, str):
+        raise ProtocolError(f"bad envelope: {line[:80]!r}")
+    return Envelope(_message(payload, line), request, token)
+
+
+def _fields(message: Any) -> dict[str, Any]:
+    name = type(message).__name__
+    if MESSAGE_TYPES.get(name) is not type(message):
+        raise ProtocolError(f"not a protocol message: {message!r}")
+    return {"type": name, **json_safe(asdict(message))}
+
+
+def _line(payload: dict[str, Any]) -> bytes:
+    # ensure_ascii keeps the line free of raw newlines and odd code points whatever the text holds.
+    return (json.dumps(payload, allow_nan=False, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def _payload(line: bytes | str) -> dict[str, Any]:
     try:
         payload = json.loads(line)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"not JSON: {line[:80]!r}") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
         raise ProtocolError(f"no message type: {line[:80]!r}")
+    return payload
+
+
+def _message(payload: dict[str, Any], line: bytes | str) -> Any:
     cls = MESSAGE_TYPES.get(payload.pop("type"))
     if cls is None:
         raise ProtocolError(f"unknown message type in {line[:80]!r}")

@@ -23,6 +23,29 @@ it) SIGALRM raises KeyboardInterrupt; between requests it is ignored. No excepti
 the middle of writing an event, so a line on the event pipe is always whole. A check runs under
 ``setitimer``: a learner's endless loop becomes a failed check, and the kernel stays warm.
 
+Processes the learner's code starts end with the kernel, whatever ends it. The kernel is the leader
+of its own session and process group (the client starts it so), and everything it forks or spawns
+is in that group unless it deliberately leaves it (setsid). The group is killed as one:
+- by the client, when it restarts or kills the kernel (SIGKILL to the group, not to the pid);
+- by a sentinel, a tiny process forked before torch is imported and reparented away from the
+  kernel, which blocks in poll() on two things only: the read end of a pipe whose write end only
+  the kernel holds (EOF: the kernel is gone, however it ended: Shutdown, os._exit, a segfault, an
+  outside SIGKILL), and the kernel's event pipe (POLLERR: the app is gone, even by SIGKILL). Then it
+  SIGKILLs the group, itself included.
+Why a sentinel and not the alternatives: PR_SET_PDEATHSIG is per process and is lost across the
+learner's own forks, vfork/posix_spawn (subprocess) and grandchildren, so it cannot cover what
+learner code starts; PR_SET_CHILD_SUBREAPER only keeps orphans findable while the kernel lives, and
+the endings that matter (SIGKILL, a segfault, a restart) leave no kernel to do the finding. A thread
+in the kernel (as before) needs the GIL, which a long C call can hold; the sentinel needs nothing
+from the kernel. A process that setsid()s out of the group is out of reach of all three; on a class
+server a systemd slice's TasksMax or logind's KillUserProcesses is the backstop (docs/classroom.md).
+
+Only the kernel answers. After ``os.fork()`` in a cell, the copy would read the app's requests and
+answer them too; a hook registered with os.register_at_fork turns the protocol pipes into /dev/null
+in every forked child, and a copy that finishes the cell exits instead of serving. Every event also
+carries the id of its request and a secret token from the client (protocol.Envelope), so a line the
+learner's code writes to the event pipe is not taken for the kernel's.
+
 Limits are set here before torch is imported: RLIMIT_AS (a memory bomb becomes MemoryError in the
 cell, or at worst the death of this process, never a frozen machine) and the thread count.
 """
@@ -44,14 +67,15 @@ import resource
 import select
 import signal
 import sys
-import threading
 import time
 import traceback
 from contextlib import contextmanager
 from dataclasses import asdict
+from functools import partial
 from types import ModuleType
 from typing import Any, Callable
 
+from tutor.kernel import experiment_runs as runs
 from tutor.kernel import protocol as P
 
 POINTS_INTERVAL = 0.1  # seconds between two Points events: about ten a second at most
@@ -159,6 +183,10 @@ class PointBuffer:
         if now - self._last >= POINTS_INTERVAL:
             self.flush(now)
 
+    def add_to(self, run: runs.PlannedRun, curve: str, x: Any, y: Any) -> None:
+        """A point of curve `curve` of one planned run: labelled and placed on the run's axis."""
+        self.add(run.curve_label(curve), run.axis.x(x), y)
+
     def flush(self, now: float | None = None) -> None:
         if self._series:
             series, self._series = self._series, {}
@@ -211,9 +239,12 @@ def load_core() -> tuple[dict[str, Any], str | None]:
 class Kernel:
     """Runs requests one at a time and writes their events to the event pipe."""
 
-    def __init__(self, events_fd: int, core: dict[str, Any]) -> None:
+    def __init__(self, events_fd: int, core: dict[str, Any], token: str = "") -> None:
         self.events_fd = events_fd
         self.core = core
+        self.token = token  # sealed into every event: the client takes no line without it
+        self.request_id = 0  # the request being answered
+        self.owner = os.getpid()  # a copy made by the learner's os.fork() is not the kernel
         self.signals = Signals()
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.shown_names: dict[str, str] = {}  # a learner code object's filename -> the name shown
@@ -230,7 +261,9 @@ class Kernel:
     def send(self, event: Any) -> None:
         if not isinstance(event, P.Points):
             self.flush_output()  # the cell's output reaches the client before its Result and Done
-        data = memoryview(P.encode(event))
+        if os.getpid() != self.owner:
+            return  # a forked copy's events fd is /dev/null already (see isolate_forked_child)
+        data = memoryview(P.seal(event, self.request_id, self.token))
         with self.signals.writing():
             while data:
                 data = data[os.write(self.events_fd, data):]
@@ -300,14 +333,20 @@ class Kernel:
         with os.fdopen(requests_fd, "rb") as requests:
             for line in iter(requests.readline, b""):
                 try:
-                    request = P.decode(line)
+                    envelope = P.unseal(line)
                 except P.ProtocolError as exc:
                     self.send(P.Error("ProtocolError", str(exc), ""))
                     self.send(P.Done("error"))
                     continue
-                if isinstance(request, P.Shutdown):
+                if isinstance(envelope.message, P.Shutdown):
                     return
-                self.handle(request)
+                self.request_id = envelope.request
+                self.handle(envelope.message)
+                if os.getpid() != self.owner:
+                    # The learner forked without exiting and the copy finished the cell: it is
+                    # not the kernel, so it leaves instead of reading the next request.
+                    self.flush_output()
+                    os._exit(0)
 
     def handle(self, request: Any) -> None:
         self.signals.new_request()
@@ -415,52 +454,31 @@ class Kernel:
         return functions
 
     def run_experiment(self, request: P.RunExperiment, learner_files: set[str]) -> tuple[str, dict]:
+        """Each planned run in turn (experiment_runs.plan_runs), streaming its points; stops after
+        the run that saw the learner's interrupt."""
         registry = self.experiments()
         experiment = registry.get(request.run)
         if experiment is None:
             raise LookupError(f"unknown experiment {request.run!r}; known: {', '.join(sorted(registry))}")
-        if request.sweep is not None and len(request.sweep) != 1:
-            raise ValueError(f"a sweep varies exactly one parameter, not {sorted(request.sweep)}")
-        impl = self.load_impl(request.impl, learner_files) if request.impl else None
-        variants = [("core: ", None), ("yours: ", impl)] if request.compare and impl else [("", impl)]
-        sweep_param, sweep_values = next(iter((request.sweep or {None: [None]}).items()))
-
+        functions = self.load_impl(request.impl, learner_files) if request.impl else None
+        plan = runs.plan_runs(request, experiment, functions)
         points = PointBuffer(self.send)
-        runs: list[tuple[str, str, dict, dict]] = []
-        stopped = False
+        finished: list[tuple[runs.PlannedRun, dict]] = []
         try:
-            for prefix, functions in variants:
-                for value in sweep_values:
-                    params = dict(request.params)
-                    swept = ""
-                    if sweep_param is not None:
-                        params[sweep_param] = value
-                        swept = f"{sweep_param}={value}"
-
-                    def label(curve: str, prefix=prefix, swept=swept) -> str:
-                        # A swept single-curve experiment ("loss") is labelled by the value alone.
-                        if swept:
-                            curve = swept if curve == "loss" else f"{swept} {curve}"
-                        return prefix + curve
-
-                    def on_point(curve: str, x: Any, y: Any, label=label) -> None:
-                        points.add(label(curve), x, y)
-
-                    with self.signals.user_code("stop"):
-                        result = experiment(
-                            seed=request.seed, on_point=on_point, impl=functions,
-                            should_stop=lambda: self.signals.stop_requested, **params,
-                        )
-                    runs.append(((prefix + swept).strip(), label, params, result))
-                    if self.signals.stop_requested:
-                        stopped = True
-                        break
-                if stopped:
+            for planned in plan:
+                with self.signals.user_code("stop"):
+                    raw = experiment(seed=request.seed, on_point=partial(points.add_to, planned),
+                                     impl=planned.functions,
+                                     should_stop=lambda: self.signals.stop_requested, **planned.params)
+                finished.append((planned, raw))
+                if self.signals.stop_requested:
                     break
         finally:
             points.flush()
-        merged = merge_runs(runs, plain=len(variants) == 1 and sweep_param is None)
-        return ("interrupted" if stopped else "ok"), P.json_safe(merged)
+        sweep_param = next(iter(request.sweep), None) if request.sweep else None
+        result = runs.experiment_result(request.run, finished, request.x_axis, sweep_param,
+                                        interrupted=self.signals.stop_requested)
+        return ("interrupted" if self.signals.stop_requested else "ok"), result.to_wire()
 
     # ---------------------------------------------------------------- checks
 
@@ -490,27 +508,6 @@ def _last_line(exc: BaseException, filename: str) -> int | None:
     return lines[-1] if lines else None
 
 
-def merge_runs(runs: list[tuple[str, Callable, dict, dict]], plain: bool) -> dict:
-    """One result for a sweep or a comparison: curves, diverged and path relabelled as they were
-    streamed, facts prefixed with their run's label, and each run's own facts under "runs"."""
-    if plain:
-        return runs[0][3]
-    first = runs[0][3] if runs else {}
-    merged: dict[str, Any] = {key: first.get(key) for key in ("xlabel", "ylabel", "log_y")}
-    merged.update(curves={}, diverged={}, facts={}, runs=[])
-    for run_label, label, params, result in runs:
-        merged["curves"].update({label(k): v for k, v in result.get("curves", {}).items()})
-        merged["diverged"].update({label(k): v for k, v in result.get("diverged", {}).items()})
-        if "path" in result:
-            merged.setdefault("path", {}).update({label(k): v for k, v in result["path"].items()})
-        facts = result.get("facts", {})
-        merged["facts"].update({f"{run_label} {k}": v for k, v in facts.items()})
-        merged["runs"].append({"label": run_label, "params": params, "facts": facts})
-    if "surface" in first:
-        merged["surface"] = first["surface"]
-    return merged
-
-
 # -------------------------------------------------------------------- process set-up
 
 
@@ -526,14 +523,54 @@ def set_memory_limit(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
-def watch_client(events_fd: int, parent: int) -> None:
-    """Exit when the app is gone (its end of the event pipe closed, or the parent died), even while
-    a learner's loop runs: a crashed app leaves no kernel behind."""
-    poller = select.poll()
-    poller.register(events_fd, 0)  # POLLERR and POLLHUP are always reported
-    while True:
-        if poller.poll(1000) or os.getppid() != parent:
-            os._exit(0)
+def start_sentinel(events_fd: int) -> int:
+    """Start the process that ends the kernel's process group, and return the fd that keeps it
+    waiting (the kernel holds it open until it dies; see the module docstring).
+
+    Forked twice, so that it is not the kernel's child (a learner's os.wait() never sees it) but
+    stays in the kernel's process group and session; forked before torch is imported and before
+    any thread exists, so it is a small copy of a bare interpreter.
+    """
+    alive_r, alive_w = os.pipe()
+    middle = os.fork()
+    if middle == 0:
+        if os.fork() == 0:
+            _sentinel(alive_r, events_fd)
+        os._exit(0)
+    os.waitpid(middle, 0)
+    os.close(alive_r)
+    os.set_inheritable(alive_w, False)
+    return alive_w
+
+
+def _sentinel(alive_fd: int, events_fd: int) -> None:
+    """Wait until the kernel is gone (EOF on alive_fd) or the app is (events_fd: no reader left),
+    then SIGKILL the whole process group: the kernel, whatever the learner started, and itself."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # holds neither the output pipes nor the terminal
+            os.dup2(devnull, fd)
+        keep = sorted({0, 1, 2, alive_fd, events_fd})
+        for low, high in zip(keep, [*keep[1:], 1 << 16]):
+            os.closerange(low + 1, high)
+        poller = select.poll()
+        poller.register(alive_fd, select.POLLIN)
+        poller.register(events_fd, 0)  # POLLERR once the app's reading end is closed
+        while not poller.poll():
+            pass
+    finally:
+        os.killpg(0, signal.SIGKILL)
+        os._exit(0)
+
+
+def isolate_forked_child(protocol_fds: tuple[int, ...]) -> None:
+    """In a process the learner's code forked from the kernel: the protocol pipes become /dev/null,
+    so the copy can neither read the app's next request nor answer one, and holds no pipe open."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in protocol_fds:
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -542,20 +579,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, required=True, help="fd of the event pipe")
     parser.add_argument("--memory-bytes", type=int, default=0, help="RLIMIT_AS (0: none)")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--parent", type=int, default=os.getppid())
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the client does not interrupt while torch loads
+    # Out of os.environ at once: learner code and its subprocesses need not see it.
+    token = os.environ.pop(P.TOKEN_ENV, "")
     if args.memory_bytes:
         set_memory_limit(args.memory_bytes)
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     for fd in (args.requests, args.events):
         os.set_inheritable(fd, False)  # a learner's subprocess must not hold the protocol pipes
+    alive = start_sentinel(args.events)
+    protocol_fds = (args.requests, args.events, alive)
+    os.register_at_fork(after_in_child=lambda: isolate_forked_child(protocol_fds))
     for fd, name in ((1, "stdout"), (2, "stderr")):
         stream = open_stdio(fd)
         setattr(sys, name, stream)
         setattr(sys, f"__{name}__", stream)
-    threading.Thread(target=watch_client, args=(args.events, args.parent), daemon=True).start()
 
     import torch
 
@@ -568,7 +608,7 @@ def main(argv: list[str] | None = None) -> None:
         importlib.import_module("tutor.practice.checks")
     except Exception:
         pass
-    kernel = Kernel(args.events, core)
+    kernel = Kernel(args.events, core, token)
     kernel.signals.install()
     kernel.send(P.Ready(torch.__version__))
     kernel.serve(args.requests)
