@@ -127,8 +127,9 @@ def streamed(events):
     return series
 
 
-def as_points(curves):
-    return {label: [list(p) for p in zip(c["x"], c["y"])] for label, c in curves.items()}
+def as_points(result):
+    """The curves of an experiment's Done.result, as the Points events carry them."""
+    return {c.label: [list(p) for p in zip(c.x, c.y)] for c in P.ExperimentResult.from_wire(result).curves}
 
 
 # ------------------------------------------------------------------------ cells
@@ -298,23 +299,25 @@ async def test_points_come_about_ten_a_second_and_add_up_to_the_curves(kernel):
     assert done.status == "ok"
     points = [e for e in events if isinstance(e, P.Points)]
     assert 10 <= len(points) <= 10 * elapsed + 2, (len(points), elapsed)
-    assert streamed(events) == as_points(done.result["curves"])
+    assert streamed(events) == as_points(done.result)
     assert streamed(events)["loss"][4] == [5, None]  # a non-finite loss arrives as None
     assert len(streamed(events)["loss"]) > 500  # every point, not a thinned sample
 
 
 async def test_sweep_labels_each_curve_with_its_value(kernel):
     events = await events_of(kernel.experiment("steps", {"duration": 0.2}, sweep={"scale": [1, 2]}))
-    result = events[-1].result
-    assert set(result["curves"]) == {"scale=1", "scale=2"}
-    assert streamed(events) == as_points(result["curves"])
-    assert result["curves"]["scale=2"]["y"][:2] == [2.0, 1.0]
-    assert [run["label"] for run in result["runs"]] == ["scale=1", "scale=2"]
-    assert result["facts"]["scale=1 steps"] == len(result["curves"]["scale=1"]["x"])
+    result = P.ExperimentResult.from_wire(events[-1].result)
+    curves = {c.label: c for c in result.curves}
+    assert set(curves) == {"scale=1", "scale=2"}
+    assert streamed(events) == as_points(events[-1].result)
+    assert curves["scale=2"].y[:2] == [2.0, 1.0]
+    assert [(run.label, run.swept) for run in result.runs] == [("scale=1", 1), ("scale=2", 2)]
+    assert result.facts["scale=1 steps"] == len(curves["scale=1"].x)
 
     events = await events_of(kernel.experiment("steps", {"duration": 0.1, "curves": ["a", "b"]},
                                                sweep={"scale": [1, 2]}))
-    assert set(events[-1].result["curves"]) == {"scale=1 a", "scale=1 b", "scale=2 a", "scale=2 b"}
+    labels = [c.label for c in P.ExperimentResult.from_wire(events[-1].result).curves]
+    assert labels == ["scale=1 a", "scale=1 b", "scale=2 a", "scale=2 b"]
 
 
 async def test_interrupted_experiment_stops_through_should_stop(kernel):
@@ -326,7 +329,7 @@ async def test_interrupted_experiment_stops_through_should_stop(kernel):
     assert time.monotonic() - started < 0.5
     events = await events_of(request)
     done = events[-1]
-    assert done.status == "interrupted" and done.result["cancelled"] is True
+    assert done.status == "interrupted" and P.ExperimentResult.from_wire(done.result).interrupted
     assert kernel.pid == pid
 
 
@@ -343,26 +346,27 @@ async def test_train_streams_exactly_its_curves_on_the_lessons_data(kernel):
     events = await events_of(kernel.experiment("train", {}, seed=0))
     done = events[-1]
     assert done.status == "ok"
-    assert streamed(events) == as_points(done.result["curves"])
+    assert streamed(events) == as_points(done.result)
     assert len(streamed(events)["loss"]) == 300  # 3 epochs of 100 minibatches
     again = await events_of(kernel.experiment("train", {}, seed=0))
     assert again[-1].result["curves"] == done.result["curves"]
     # The data a cell sees is the data the experiment trained on (seed 0, 1000 samples).
     in_cell = float(await value(kernel, "closed_form(features, labels)[2]"))
-    assert in_cell == done.result["facts"]["closed_form_loss"]
+    assert in_cell == P.ExperimentResult.from_wire(done.result).facts["closed_form_loss"]
 
 
 async def test_compare_runs_the_core_then_the_learners_function(kernel):
     impl = {"tutor.scratch.model.squared_loss": BOOK_SQUARED_LOSS}
     events = await events_of(kernel.experiment("train", {"num_epochs": 1}, seed=2, impl=impl, compare=True))
-    result = events[-1].result
+    result = P.ExperimentResult.from_wire(events[-1].result)
     assert events[-1].status == "ok"
-    assert set(result["curves"]) == {"core: loss", "yours: loss"}
-    assert streamed(events) == as_points(result["curves"])
+    assert [c.label for c in result.curves] == ["core", "yours"]
+    assert streamed(events) == as_points(events[-1].result)
     labels_in_order = [label for e in events if isinstance(e, P.Points) for label in e.series]
-    assert labels_in_order.index("yours: loss") > max(i for i, l in enumerate(labels_in_order) if l == "core: loss")
+    assert labels_in_order.index("yours") > max(i for i, l in enumerate(labels_in_order) if l == "core")
     # The book's squared_loss, written by the learner, trains exactly as the core's.
-    assert result["curves"]["yours: loss"] == result["curves"]["core: loss"]
+    (core, yours), = result.pairs()
+    assert (core.x, core.y) == (yours.x, yours.y)
 
 
 async def test_error_in_the_learners_function_points_at_their_line(kernel):
