@@ -1,24 +1,30 @@
-"""Code in a lesson: read-only listings and editable cells that run in the kernel."""
+"""Code in a lesson: read-only listings, and editable cells that run in the kernel."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.syntax import Syntax
-from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from tutor.content.model import Code
 from tutor.i18n import t
 from tutor.kernel.protocol import Done, Error, KernelDied, Result, Stream
-
-# Output beyond this is cut from the top: a runaway print loop must not flood the screen.
-MAX_OUTPUT_CHARS = 8000
+from tutor.safe_text import visible
+from tutor.ui.context import LessonContext, Unreadable
+from tutor.ui.widgets.block import LessonBlock
+from tutor.ui.widgets.output_view import OutputView
+from tutor.ui.widgets.pending_save import PendingSave
 
 
 def syntax(source: str) -> Syntax:
     # ansi_dark uses the terminal's own 16 colours: readable on TERM=linux and over any link
-    return Syntax(source.rstrip("\n"), "python", theme="ansi_dark", background_color="default", word_wrap=True)
+    return Syntax(
+        visible(source.rstrip("\n")), "python", theme="ansi_dark", background_color="default", word_wrap=True
+    )
 
 
 class CodeView(Static):
@@ -28,63 +34,57 @@ class CodeView(Static):
     CodeView { border-left: tall $accent; padding: 0 1; margin: 0 0 1 0; height: auto; }
     """
 
-    def __init__(self, source: str, caption: str = "", **kwargs) -> None:
-        super().__init__(syntax(source), **kwargs)
+    def __init__(self, source: str, caption: str = "", **kwargs: object) -> None:
+        super().__init__(syntax(source), **kwargs)  # type: ignore[arg-type]
         if caption:
             self.border_title = caption
 
 
-class OutputView(Static):
-    """What a run printed, its last value, or its traceback; grows as output streams in."""
+class CodeCell(LessonBlock):
+    """An editable `python run` cell; ctrl+r runs it in the lesson's kernel namespace.
 
-    DEFAULT_CSS = """
-    OutputView { height: auto; max-height: 12; padding: 0 1; color: $text-muted; }
-    OutputView.-error { color: $error; }
+    The learner's edits are saved beside their progress as they type. If their saved copy exists
+    but cannot be read, the cell shows the lesson's code read-only and says what failed and where
+    the file is: a keystroke must never overwrite work the tutor could not read.
     """
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__("", **kwargs)
-        self.text = Text()
-
-    def clear(self, message: str = "") -> None:
-        self.text = Text(message)
-        self.remove_class("-error")
-        self.update(self.text)
-
-    def append(self, chunk: str, style: str = "") -> None:
-        self.text.append(chunk, style=style)
-        if len(self.text) > MAX_OUTPUT_CHARS:
-            self.text = self.text[len(self.text) - MAX_OUTPUT_CHARS :]
-        self.update(self.text)
-
-    @property
-    def plain(self) -> str:
-        return self.text.plain
-
-
-class CodeCell(Vertical):
-    """An editable `python run` cell; ctrl+r runs it in the lesson's kernel namespace."""
 
     DEFAULT_CSS = """
     CodeCell { height: auto; margin: 0 0 1 0; }
     CodeCell TextArea { height: auto; max-height: 16; }
     CodeCell .keys { color: $text-muted; height: 1; }
+    CodeCell #read-error { color: $error; height: auto; }
     """
 
-    def __init__(self, code: Code, namespace: str, saved: str | None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    @dataclass
+    class Finished(Message):
+        """Posted when a run of this cell ended: "ok", "error", "interrupted" or "died"."""
+
+        cell: "CodeCell"
+        status: str
+
+    def __init__(self, code: Code, context: LessonContext, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self.code = code
-        self.namespace = namespace
+        self.context = context
+        loaded = context.progress.load_cell(code.cell_id)
+        # a saved copy that could not be read: shown read-only, never written over
+        self.read_error: Unreadable | None = loaded if isinstance(loaded, Unreadable) else None
+        saved = loaded if isinstance(loaded, str) else None
         self.initial = saved if saved is not None else code.source
+        self.pending = PendingSave(self, self._save)
 
     @property
     def lang(self) -> str:
-        return self.app.lang
+        return self.context.lang
 
     def compose(self) -> ComposeResult:
-        yield TextArea.code_editor(self.initial, language="python", theme="css", id="editor")
+        read_only = self.read_error is not None
+        yield TextArea.code_editor(self.initial, language="python", theme="css", read_only=read_only, id="editor")
+        if self.read_error is not None:
+            path = self.read_error.path
+            yield Static(t("cell.read_failed", self.lang, error=visible(self.read_error.error), path=path), id="read-error")
         yield Static(t("cell.hint", self.lang), classes="keys")
-        yield OutputView(id="output")
+        yield OutputView(self.lang, id="output")
 
     @property
     def editor(self) -> TextArea:
@@ -94,46 +94,75 @@ class CodeCell(Vertical):
     def output(self) -> OutputView:
         return self.query_one("#output", OutputView)
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        text = event.text_area.text
-        if text == self.code.source:
-            self.app.progress.forget_cell(self.code.cell_id)
-        else:
-            self.app.progress.save_cell(self.code.cell_id, text)
+    def watch_running(self, running: bool) -> None:
+        self.set_class(running, "-running")
 
-    def reset(self) -> None:
+    # -- saving as the learner types ------------------------------------------
+
+    @on(TextArea.Changed, "#editor")
+    def _edited(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self.read_error is None:
+            self.pending.changed(event.text_area.text)
+
+    def _save(self, text: str) -> None:
+        progress = self.context.progress
+        if text == self.code.source:
+            progress.forget_cell(self.code.cell_id)
+        else:
+            progress.save_cell(self.code.cell_id, text)
+
+    def flush(self) -> None:
+        self.pending.flush()
+
+    def on_unmount(self) -> None:
+        # a way out the screen did not flush (a crash of a neighbour, a test's teardown)
+        self.pending.flush()
+
+    # -- the interface ----------------------------------------------------------
+
+    def reset(self) -> bool:
         """Back to the lesson's code, through the editor so ctrl+z undoes it."""
+        if self.read_error is not None:
+            return False
         editor = self.editor
         editor.replace(self.code.source, editor.document.start, editor.document.end)
-        self.app.notify(t("cell.reset", self.lang), timeout=3)
+        self.notify(t("cell.reset", self.lang), timeout=3)
+        return True
 
-    async def run(self) -> None:
-        kernel = self.app.kernel
+    def start_run(self) -> None:
+        self.running = True
+        self._run(self.editor.text)
+
+    @work(exclusive=True, exit_on_error=False, group="cell")
+    async def _run(self, source: str) -> None:
         out = self.output
-        out.clear(t("cell.running", self.lang) if kernel.ready else t("kernel.waiting", self.lang))
-        started = False
-
-        def on_event(event) -> None:
-            nonlocal started
-            if not started:
-                out.clear()
-                started = True
-            if isinstance(event, Stream):
-                out.append(event.text, "red" if event.name == "stderr" else "")
-            elif isinstance(event, Result):
-                out.append(event.text + "\n", "bold")
-            elif isinstance(event, Error):
-                out.add_class("-error")
-                out.append(event.traceback)
-            elif isinstance(event, Done):
-                if event.status == "interrupted":
-                    out.append(t("kernel.interrupted", self.lang) + "\n", "yellow")
-                elif not out.plain:
-                    out.append(t("cell.no_output", self.lang))
-            elif isinstance(event, KernelDied):
-                out.add_class("-error")
-                out.append(t("kernel.died", self.lang, reason=event.reason) + "\n")
-
-        request = kernel.client.execute(self.editor.text, cell_id=self.code.cell_id, namespace=self.namespace)
-        await kernel.run(request, on_event)
+        host = self.context.host
+        status = "ok"
+        try:
+            out.clear(t("cell.running", self.lang) if host.ready else t("kernel.waiting", self.lang))
+            started = False
+            async for event in host.execute(source, cell_id=self.code.cell_id, namespace=self.context.namespace):
+                if not started:
+                    out.clear()
+                    started = True
+                if isinstance(event, Stream):
+                    out.append(event.text, "red" if event.name == "stderr" else "")
+                elif isinstance(event, Result):
+                    out.append(event.text + "\n", "bold")
+                elif isinstance(event, Error):
+                    out.mark_error()
+                    out.append(event.traceback)
+                elif isinstance(event, Done):
+                    status = event.status
+                    if event.status == "interrupted":
+                        out.append(t("kernel.interrupted", self.lang) + "\n", "yellow")
+                    elif not out.plain:
+                        out.append(t("cell.no_output", self.lang))
+                elif isinstance(event, KernelDied):
+                    status = "died"
+                    out.mark_error()
+                    out.append(t("kernel.died", self.lang, reason=event.reason) + "\n")
+        finally:
+            self.running = False
+        self.post_message(self.Finished(self, status))

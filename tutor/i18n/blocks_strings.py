@@ -1,0 +1,41 @@
+"""Words of the code cell, exercise and quiz blocks (tutor/ui/widgets) that app_strings lacks."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    # output of a run
+    "cell.output_dropped": {
+        "en": "… {lines} earlier lines ({chars} characters) were dropped; the end is kept.",
+        "zh": "……前面的 {lines} 行（{chars} 个字符）已丢弃，只保留了结尾。",
+    },
+    # a saved copy that could not be read: never overwritten
+    "cell.read_failed": {
+        "en": "{error} This cell shows the lesson's code, read-only, so nothing is written over "
+        "{path}; make the file readable and open the step again.",
+        "zh": "{error} 这里显示的是课程原始代码，且为只读，{path} 不会被覆盖；"
+        "请让该文件可读后重新打开这一步。",
+    },
+    "ex.read_failed": {
+        "en": "{error} The editor shows the starter, read-only, so nothing is written over "
+        "{path}; make the file readable and open the step again.",
+        "zh": "{error} 编辑器显示的是初始代码，且为只读，{path} 不会被覆盖；"
+        "请让该文件可读后重新打开这一步。",
+    },
+    "ex.read_only": {
+        "en": "Your saved code could not be read, so this exercise is read-only.",
+        "zh": "无法读取你保存的代码，所以这道练习目前是只读的。",
+    },
+    # the solution, on request
+    "ex.solution_button": {"en": "Show a solution", "zh": "查看参考答案"},
+    "ex.solution_offer": {
+        "en": "That was the last hint. ctrl+t again shows a solution.",
+        "zh": "已经是最后一条提示了。再按一次 ctrl+t 查看参考答案。",
+    },
+    "ex.solution_title": {
+        "en": "A solution (yours may differ and still pass):",
+        "zh": "参考答案（你的写法可以不同，只要能通过检查）：",
+    },
+    # quiz feedback
+    "quiz.wrong_no_hint": {"en": "✗ Not quite. Try again.", "zh": "✗ 还不对。再试一次。"},
+    "quiz.missed_option": {"en": "Also right, not chosen: ", "zh": "也是正确答案，但你没选："},
+}
