@@ -135,7 +135,7 @@ def test_a_learners_synthetic_data_is_used_and_seeded():
 def test_train_experiment_reports_the_book_result(results):
     facts = results["train"][0]["facts"]
     assert facts["w_hat"] == pytest.approx([2, -3.4], abs=0.01)
-    assert facts["w_error"] == pytest.approx([2 - facts["w_hat"][0], -3.4 - facts["w_hat"][1]])
+    assert facts["w_error"] == pytest.approx([facts["w_hat"][0] - 2, facts["w_hat"][1] + 3.4])
     assert abs(facts["final_loss"] - facts["closed_form_loss"]) <= 0.1 * facts["closed_form_loss"]
     assert facts["diverged_at"] is None
 

@@ -130,8 +130,9 @@ def train_experiment(*, lr=0.03, batch_size=10, num_epochs=3, num_examples=1000,
     facts = {
         "w_hat": history.w,
         "b_hat": history.b,
-        "w_error": [t - w for t, w in zip(TRUE_W, history.w)],
-        "b_error": TRUE_B - history.b,
+        # every error in the facts is learned minus true, as R_error_pct and T_error_pct are
+        "w_error": [w - t for t, w in zip(TRUE_W, history.w)],
+        "b_error": history.b - TRUE_B,
         "final_loss": loss_on_all(features, labels, history.w, history.b),
         "closed_form_loss": closed_loss,
         "epoch_losses": history.epoch_losses,
@@ -256,8 +257,9 @@ PLANCK_T_START = 2000.0
 def planck_radiance_shape(wavelength_um, T):
     """Planck's spectral radiance up to a constant factor:
     lambda^-5 / (exp(c2 / (lambda T)) - 1), lambda in micrometres."""
-    # expm1 keeps exp(x) - 1 exact for small x;
-    # float64 keeps exp(x) finite up to x = 709
+    # x is dimensionless, the same in any units; here x >= 0.48, where
+    # exp(x) - 1 is as exact as expm1 (which matters only for x << 1);
+    # float64 keeps exp(x) finite up to x = 709 (here x <= 72)
     x = PLANCK_C2_UM_K / (wavelength_um * T)
     return wavelength_um ** -5 / torch.expm1(x)
 
@@ -270,8 +272,9 @@ def planck(*, T=5000.0, lr=0.1, steps=500, noise=0.01, seed=0, on_point=None, sh
     0.2 to 3 micrometres, plus normal noise of standard deviation noise x the spectrum's peak.
     Gradient descent (the book's squared_loss and sgd) on log T then finds T_hat, starting from
     T_start = 2000 K. Numerically sound because:
-    - wavelengths are in micrometres and T in kelvin, so c2 / (lambda T) is of order 1-100,
-      not 1e-6 / 1e3 in SI units; the computation is in float64 with expm1;
+    - x = c2 / (lambda T) is dimensionless (5.7551 at 0.5 um and 5000 K, in SI units too);
+      units change only the prefactor 2hc^2 / lambda^5 (B is about 1.2e13 in SI), which
+      is left out here and which the normalisation would remove anyway;
     - spectra are compared by shape: data and model are each divided by their mean over the
       wavelengths, so values are of order 1 and the unknown brightness (distance, detector gain)
       drops out; the temperature is in the colour, not the brightness;
