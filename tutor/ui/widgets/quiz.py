@@ -1,88 +1,144 @@
-"""A quiz: the question, a way to answer by keyboard, feedback, a hint, then the explanation."""
+"""A quiz: the question, a way to answer by keyboard, feedback, a hint, then the explanation.
+
+The grading is tutor.quiz's (the same for every front end); this module only renders its Verdict.
+Choice options are shown in the learner's own stable order (`tutor.quiz.option_order`), while
+answers stay indices into the quiz's choices as written, so recorded attempts never depend on it.
+Keys, for single and multiple choice alike: arrows move, space picks, enter submits.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Markdown, RadioButton, RadioSet, SelectionList, Static
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
 
 from tutor.content.model import Quiz
 from tutor.i18n import t
-from tutor.quiz import grade
+from tutor.quiz import PICKED_RIGHT, Verdict, grade, has_hint, option_order
+from tutor.ui.context import LessonContext
+from tutor.ui.widgets.block import LessonBlock
 from tutor.ui.widgets.inline import inline_markdown
-
-# After this many wrong answers the explanation is shown anyway: a learner who is stuck
-# learns more from the reasoning than from guessing on.
-EXPLAIN_AFTER_WRONG = 2
 
 
 class WrappingRadioButton(RadioButton):
     """A radio button whose long answer wraps onto more lines instead of being cut off."""
 
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return max(1, len(self.render().wrap(width)))
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return max(1, len(self.render().wrap(width)))  # type: ignore[union-attr]
 
 
-class QuizPanel(Vertical):
+class SubmitRequested(Message):
+    """Posted when the learner pressed enter in a quiz's answer list."""
+
+
+class Choices(RadioSet):
+    """One answer: space picks the highlighted option, enter submits."""
+
+    BINDINGS = [
+        Binding("space", "toggle_button", "Pick", show=False),
+        Binding("enter", "submit", "Submit", show=False),
+    ]
+
+    def action_submit(self) -> None:
+        self.post_message(SubmitRequested())
+
+
+class SeveralChoices(SelectionList[int]):
+    """Several answers: space picks or unpicks the highlighted option, enter submits."""
+
+    BINDINGS = [
+        Binding("space", "select", "Pick", show=False),
+        Binding("enter", "submit", "Submit", show=False),
+    ]
+
+    def action_submit(self) -> None:
+        self.post_message(SubmitRequested())
+
+
+class QuizPanel(LessonBlock):
+    """One question of a lesson. Its `run` is submitting the answer (ctrl+r, enter, the button)."""
+
     DEFAULT_CSS = """
     QuizPanel { height: auto; border: round $secondary; padding: 0 1; margin: 0 0 1 0; }
-    QuizPanel Markdown { margin: 0; padding: 0; }
+    QuizPanel #prompt { height: auto; margin-bottom: 1; }
     QuizPanel RadioSet, QuizPanel SelectionList { height: auto; width: 1fr; }
     /* long answers wrap instead of being cut at the panel's edge */
     QuizPanel RadioButton { width: 1fr; height: auto; text-wrap: wrap; text-overflow: fold; }
+    QuizPanel SelectionList { text-wrap: wrap; text-overflow: fold; }
     QuizPanel #buttons { height: 1; margin-top: 1; }
     QuizPanel #buttons Button { margin-right: 1; }
-    QuizPanel #feedback { height: auto; }
+    QuizPanel #feedback { height: auto; margin-top: 1; }
     """
 
-    def __init__(self, quiz: Quiz, lesson_id: str, **kwargs) -> None:
-        super().__init__(**kwargs)
+    @dataclass
+    class Answered(Message):
+        """Posted when the learner's answer was graded and recorded."""
+
+        panel: "QuizPanel"
+        answer: Any
+        verdict: Verdict
+
+    def __init__(self, quiz: Quiz, context: LessonContext, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self.quiz = quiz
-        self.lesson_id = lesson_id
-        self.border_title = quiz.id
+        self.context = context
+        self.order: tuple[int, ...] = option_order(quiz, str(context.progress.learner_seed()))
 
     @property
     def lang(self) -> str:
-        return self.app.lang
+        return self.context.lang
 
     def compose(self) -> ComposeResult:
         quiz = self.quiz
-        prompt = quiz.prompt + (f"  \n*{t('quiz.choose_several', self.lang)}*" if quiz.multiple else "")
-        yield Markdown(prompt)
+        prompt = inline_markdown(quiz.prompt)
+        if quiz.multiple:
+            prompt.append("\n" + t("quiz.choose_several", self.lang), style="italic")
+        yield Static(prompt, id="prompt")
         if quiz.type == "choice" and quiz.multiple:
-            yield SelectionList[int](*[(c.text, i) for i, c in enumerate(quiz.choices)], id="answer")
+            yield SeveralChoices(*[(inline_markdown(quiz.choices[i].text), i) for i in self.order], id="answer")
         elif quiz.type == "choice":
-            with RadioSet(id="answer"):
-                for choice in quiz.choices:
-                    yield WrappingRadioButton(choice.text)
+            with Choices(id="answer"):
+                for i in self.order:
+                    yield WrappingRadioButton(inline_markdown(quiz.choices[i].text))
         else:
             placeholder = t(f"quiz.placeholder.{quiz.type}", self.lang)
             yield Input(placeholder=placeholder, compact=True, id="answer")
         with Horizontal(id="buttons"):
             yield Button(t("quiz.submit", self.lang), id="submit", compact=True, variant="primary")
-            yield Button(t("quiz.hint_button", self.lang), id="hint", compact=True)
+            if has_hint(quiz):
+                yield Button(t("quiz.hint_button", self.lang), id="hint", compact=True)
         yield Static("", id="feedback")
 
     def on_mount(self) -> None:
-        attempts = self.app.progress.quiz_attempts(self.lesson_id, self.quiz.id)
+        self.query_one("#feedback").display = False
+        attempts = self.context.progress.quiz_attempts(self.quiz.id)
         if attempts:
             last = attempts[-1]["answer"]
             self.restore(last)
-            self.show_verdict(last, attempts)
+            earlier_wrong = sum(not a["correct"] for a in attempts[:-1])
+            self.show_verdict(grade(self.quiz, last, order=self.order, earlier_wrong=earlier_wrong))
 
     # -- the learner's answer ------------------------------------------------
 
-    def answer(self):
+    def answer(self) -> Any:
+        """Indices into the quiz's choices (whatever the order shown), or the typed text."""
         widget = self.query_one("#answer")
         if isinstance(widget, SelectionList):
             return sorted(widget.selected)
         if isinstance(widget, RadioSet):
-            index = widget.pressed_index
-            return [] if index < 0 else [index]
+            shown = widget.pressed_index
+            return [] if shown < 0 else [self.order[shown]]
+        assert isinstance(widget, Input)
         return widget.value
 
-    def restore(self, answer) -> None:
+    def restore(self, answer: Any) -> None:
         widget = self.query_one("#answer")
         if isinstance(widget, SelectionList):
             for index in answer:
@@ -90,60 +146,89 @@ class QuizPanel(Vertical):
         elif isinstance(widget, RadioSet):
             buttons = list(widget.query(RadioButton))
             for index in answer:
-                if 0 <= index < len(buttons):
-                    buttons[index].value = True
-        else:
+                if index in self.order:
+                    buttons[self.order.index(index)].value = True
+        elif isinstance(widget, Input):
             widget.value = str(answer)
+
+    # -- the interface ---------------------------------------------------------
+
+    def start_run(self) -> None:
+        """Grading is instant and local: nothing to run in the kernel, so no worker."""
+        self.submit()
 
     def submit(self) -> None:
         answer = self.answer()
-        verdict = grade(self.quiz, answer)
+        progress = self.context.progress
+        attempts = progress.quiz_attempts(self.quiz.id)
+        earlier_wrong = sum(not a["correct"] for a in attempts)
+        verdict = grade(self.quiz, answer, order=self.order, earlier_wrong=earlier_wrong)
         if not verdict.valid:
             self.feedback(Text(t(f"quiz.problem.{verdict.problem}", self.lang), style="yellow"))
             return
-        self.app.progress.record_quiz(self.lesson_id, self.quiz.id, answer, verdict.correct)
-        self.show_verdict(answer, self.app.progress.quiz_attempts(self.lesson_id, self.quiz.id))
+        progress.record_quiz(self.quiz.id, answer, verdict.correct)
+        self.show_verdict(verdict)
+        self.post_message(self.Answered(self, answer, verdict))
 
-    def show_verdict(self, answer, attempts: list[dict]) -> None:
-        verdict = grade(self.quiz, answer)
-        text = Text()
-        if verdict.correct:
-            text.append(t("quiz.right", self.lang) + "\n", style="bold green")
-        else:
-            text.append(t("quiz.wrong", self.lang) + "\n", style="bold red")
-        for why in verdict.feedback:
-            text.append("• ")
-            text.append(inline_markdown(why))
-            text.append("\n")
-        wrong = sum(not a["correct"] for a in attempts)
-        # what was right is revealed only with the explanation, so a retry still means something
-        if verdict.correct or wrong >= EXPLAIN_AFTER_WRONG:
-            for missed in verdict.missed:
-                why = f" — {missed.why}" if missed.why else ""
-                text.append("• " + t("quiz.missed", self.lang, text=missed.text) + why + "\n")
-            if verdict.explain:
-                text.append(t("quiz.explain", self.lang), style="bold")
-                text.append(inline_markdown(verdict.explain.strip()))
-        self.feedback(text)
+    def hint(self) -> bool:
+        if not has_hint(self.quiz):
+            return False
+        self.feedback(Text(t("quiz.hint", self.lang), style="bold").append_text(inline_markdown(self.quiz.hint)))
+        return True
 
-    def show_hint(self) -> None:
-        if self.quiz.hint:
-            self.feedback(inline_markdown(t("quiz.hint", self.lang) + self.quiz.hint.strip(), style="cyan"))
-        else:
-            self.feedback(Text(t("quiz.no_hint", self.lang)))
+    # -- feedback ----------------------------------------------------------------
+
+    def show_verdict(self, verdict: Verdict) -> None:
+        self.feedback(render_verdict(verdict, has_hint(self.quiz), self.lang))
 
     def feedback(self, text: Text) -> None:
-        self.query_one("#feedback", Static).update(text)
+        widget = self.query_one("#feedback", Static)
+        widget.update(text)
+        widget.display = bool(text)
 
     # -- keys and buttons ----------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#answer")
+    @on(SubmitRequested)
+    def _submit_key(self, event: Message) -> None:
         event.stop()
-        self.submit()
+        self.run()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "submit":
-            self.submit()
-        elif event.button.id == "hint":
-            self.show_hint()
+        self.run()
+
+    @on(Button.Pressed, "#hint")
+    def _hint_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.hint()
+
+
+def render_verdict(verdict: Verdict, hint: bool, lang: str) -> Text:
+    """The headline, one line per chosen option (named), then — once revealed — the options
+    missed and the explanation. Each thing is said once."""
+    text = Text()
+    if verdict.correct:
+        text.append(t("quiz.right", lang), style="bold green")
+    else:
+        text.append(t("quiz.wrong" if hint else "quiz.wrong_no_hint", lang), style="bold red")
+    for note in verdict.picks:
+        right = note.mark == PICKED_RIGHT
+        text.append("\n✓ " if right else "\n✗ ", style="green" if right else "red")
+        text.append_text(inline_markdown(note.text, style="bold"))
+        if note.why:
+            text.append(" — ")
+            text.append_text(inline_markdown(note.why))
+    if verdict.revealed:
+        for note in verdict.missed:
+            text.append("\n" + t("quiz.missed_option", lang), style="yellow")
+            text.append_text(inline_markdown(note.text, style="bold"))
+            if note.why:
+                text.append(" — ")
+                text.append_text(inline_markdown(note.why))
+        if verdict.explain.strip():
+            text.append("\n")
+            text.append(t("quiz.explain", lang), style="bold")
+            text.append_text(inline_markdown(verdict.explain))
+    return text
