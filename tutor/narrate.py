@@ -151,6 +151,11 @@ def _when(step: int, run: RunSummary | None, lang: str) -> str:
     return t("narrate.when", lang, step=step)
 
 
+def _above(final: float, floor: float | None, lang: str) -> str:
+    """" (1.6× the noise floor σ²/2 = 5e-5)", or "" with no floor."""
+    return t("narrate.times_floor", lang, k=times(final / floor), floor=_floor_words(floor, lang)) if floor else ""
+
+
 def _floor_words(floor: float | None, lang: str) -> str:
     return t("narrate.floor", lang, floor=number(floor)) if floor else ""
 
@@ -168,7 +173,7 @@ def sentence(reading: Reading, floor: float | None, run: RunSummary | None, lang
     if case == "floor":
         return t("narrate.at_floor", lang, floor=_floor_words(floor, lang),
                  when=_when(reading.step or 0, run, lang), final=number(final))
-    above = t("narrate.times_floor", lang, k=times(final / floor), floor=_floor_words(floor, lang)) if floor else ""
+    above = _above(final, floor, lang)
     if case == "falling":
         return t("narrate.falling", lang, start=number(reading.low or 0.0), final=number(final), above=above)
     return t("narrate.plateau", lang, final=number(final), above=above)
@@ -237,8 +242,8 @@ def _several(result: ExperimentResult, lang: str) -> str:
         ended = [(r.final, label) for label, (_, r) in readings.items() if r.final is not None]
         if len(ended) > 1:
             final, label = max(ended)
-            above = t("narrate.times_floor", lang, k=times(final / floor), floor=_floor_words(floor, lang)) if floor else ""
-            sentences.append(t("narrate.highest", lang, label=label, final=number(final), above=above))
+            sentences.append(t("narrate.highest", lang, label=label, final=number(final),
+                               above=_above(final, floor, lang)))
     return joined(sentences, lang)
 
 

@@ -24,7 +24,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "narrate.falling": {
         "en": "The loss is still falling: its mean went from {start} in the third quarter of the run to "
         "{final} in the last{above}; more steps would bring it lower.",
-        "zh": "损失仍在下降：它的平均值从训练第三个四分之一的 {start} 降到最后四分之一的 {final}{above}；多训练几步还会更低。",
+        "zh": "损失仍在下降：它的平均值从训练第三个四分之一的 {start} 降到最后四分之一的 "
+        "{final}{above}；多训练几步还会更低。",
     },
     "narrate.plateau": {
         "en": "The loss levelled off at {final}{above}.",

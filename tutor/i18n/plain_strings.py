@@ -107,7 +107,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "(You have answered this one right before.)",
         "zh": "（这道题你以前已经答对过。）",
     },
-    "plain.prompt.choice": {"en": "Your answer (a number) · hint · skip >", "zh": "你的答案（一个编号）· 提示 · 跳过 >"},
+    "plain.prompt.choice": {
+        "en": "Your answer (a number) · hint · skip >",
+        "zh": "你的答案（一个编号）· 提示 · 跳过 >",
+    },
     "plain.prompt.choice_several": {
         "en": "Your answers (numbers, e.g. 1 3) · hint · skip >",
         "zh": "你的答案（几个编号，如 1 3）· 提示 · 跳过 >",

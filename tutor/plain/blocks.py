@@ -55,7 +55,7 @@ class Blocks:
     # ---------------------------------------------------------------- code cells
 
     async def cell(self, block: Code) -> None:
-        saved = self.s.progress(lambda: self.s.store.load_cell(self.key, block.cell_id))
+        saved = self.s.progress(self.s.store.load_cell, self.key, block.cell_id)
         code = saved if saved is not None else block.source
         if saved is not None:
             self.s.say("plain.cell.saved", "muted")
@@ -103,7 +103,7 @@ class Blocks:
         """Show the parameters, run at enter, change an editable one with name=value and run again."""
         specs = EXPERIMENT_PARAMS.get(block.run, {})
         params = dict(block.params)
-        saved = self.s.progress(lambda: self.s.store.load_params(self.key, block.id)) if block.id else None
+        saved = self.s.progress(self.s.store.load_params, self.key, block.id) if block.id else None
         if saved:
             params.update({k: v for k, v in saved.items() if k in block.editable})
         self.s.say("plain.exp.title", "heading", run=block.run)
@@ -122,8 +122,8 @@ class Blocks:
                     continue
                 params = changed
                 if block.id:
-                    self.s.progress(lambda: self.s.store.save_params(
-                        self.key, block.id, {k: params[k] for k in block.editable if k in params}))
+                    edited = {k: params[k] for k in block.editable if k in params}
+                    self.s.progress(self.s.store.save_params, self.key, block.id, edited)
 
             async def run(params: dict[str, Any] = params) -> None:
                 await self.run_experiment(block, params, impl)
@@ -142,7 +142,8 @@ class Blocks:
             (name, values_list), = block.sweep.items()
             self.s.say("plain.exp.sweep", "muted", name=name, values=format_value(values_list))
 
-    def change(self, block: Experiment, specs: dict[str, Any], params: dict[str, Any], line: str) -> dict[str, Any] | None:
+    def change(self, block: Experiment, specs: dict[str, Any], params: dict[str, Any],
+               line: str) -> dict[str, Any] | None:
         """params with the change `line` asks for ("lr=0.1", "lr 0.1"); None (and why) if invalid."""
         name, sep, raw = line.replace("＝", "=").partition("=")
         if not sep:
@@ -235,7 +236,7 @@ class Blocks:
             if command == "hint":
                 if has_hint(block):
                     self.s.console.lines([self.s.console.style(x, "hint") for x in
-                                          _md(t("quiz.hint", self.lang) + block.hint.strip(), self)])
+                                          _md(t("quiz.hint", self.lang) + block.hint.strip(), self.s)])
                 else:
                     self.s.say("quiz.no_hint", "muted")
                 continue
@@ -249,7 +250,7 @@ class Blocks:
             if not verdict.valid:
                 self.s.say(f"quiz.problem.{verdict.problem}", "warn")
                 continue
-            self.s.progress(lambda: store.record_quiz(self.key, block.id, answer, verdict.correct))
+            self.s.progress(store.record_quiz, self.key, block.id, answer, verdict.correct)
             self.verdict(verdict)
             if verdict.correct:
                 return
@@ -291,7 +292,7 @@ class Blocks:
         used = store.hints_used(self.key, block.id)
         self.show_hints(block, used)
         while True:
-            saved = s.progress(lambda: store.load_exercise(self.key, block.id))
+            saved = s.progress(store.load_exercise, self.key, block.id)
             key = "plain.prompt.exercise_saved" if saved else "plain.prompt.exercise"
             command, line = await s.ask(t(key, self.lang, end=END_OF_CODE[0]), ("hint", "skip", "again"))
             if command == "skip":
@@ -302,7 +303,7 @@ class Blocks:
             source = await self.source_from(line, saved)
             if source is None:
                 continue
-            s.progress(lambda: store.save_exercise(self.key, block.id, source))
+            s.progress(store.save_exercise, self.key, block.id, source)
             if await self.check(block, source, name):
                 return
 
@@ -340,7 +341,7 @@ class Blocks:
         if used >= len(block.hints):
             self.s.say("ex.no_more_hints", "muted" if block.hints else "warn")
             return
-        self.s.progress(lambda: self.s.store.record_hint(self.key, block.id))
+        self.s.progress(self.s.store.record_hint, self.key, block.id)
         self.show_hints(block, used + 1, start=used)
 
     def show_hints(self, block: Exercise, count: int, start: int = 0) -> None:
@@ -364,8 +365,9 @@ class Blocks:
         if outcome is None:
             return False
         result: P.CheckResult = outcome
-        diagnosis = visible(result.message.strip().splitlines()[0]) if result.message.strip() and not result.passed else ""
-        s.progress(lambda: s.store.record_check(self.key, block.id, result.passed, diagnosis))
+        message = result.message.strip()
+        diagnosis = visible(message.splitlines()[0]) if message and not result.passed else ""
+        s.progress(s.store.record_check, self.key, block.id, result.passed, diagnosis)
         if not result.passed:
             s.say("ex.failed", "wrong")
             s.text(visible(result.message.strip()), indent="  ")

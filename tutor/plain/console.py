@@ -46,7 +46,7 @@ class Console:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
-    def for_process(cls, *, no_color: bool, dumb: bool) -> "Console":
+    def for_process(cls, *, no_color: bool, dumb: bool) -> Console:
         """The process's own stdin and stdout: colour only on a terminal that is not dumb, without
         NO_COLOR; the terminal's width (80 when output is not a terminal)."""
         out = sys.stdout

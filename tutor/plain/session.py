@@ -34,6 +34,7 @@ class Session:
         self.plot = plot
         self.lessons = [lesson for course in courses for lesson in course.in_language(lang)]
         self.running: Request | None = None
+        self._interrupting: asyncio.Future[str] | None = None
         # what `again` runs when the current prompt has nothing of its own to run again
         self.last_run: Callable[[], Awaitable[None]] | None = None
 
@@ -54,10 +55,10 @@ class Session:
     def blank(self) -> None:
         self.console.write()
 
-    def progress(self, action: Callable[[], Any]) -> Any:
-        """Run a progress-store call; a failed save is said in one line, never a crash."""
+    def progress(self, action: Callable[..., Any], *args: Any) -> Any:
+        """`action(*args)`, a progress-store call; a failed save is said in one line, never a crash."""
         try:
-            return action()
+            return action(*args)
         except ProgressError as error:
             self.say("plain.save_failed", "warn", error=error)
             return None
@@ -122,7 +123,7 @@ class Session:
 
     def on_sigint(self) -> None:
         if self.running is not None:
-            asyncio.ensure_future(self.kernel.interrupt())
+            self._interrupting = asyncio.ensure_future(self.kernel.interrupt())
         else:
             self.console.interrupt()
 
@@ -243,7 +244,7 @@ class Session:
 
     async def step(self, lesson: Lesson, index: int, blocks: Any) -> None:
         step = lesson.steps[index]
-        self.progress(lambda: self.store.set_step(lesson.key, index))
+        self.progress(self.store.set_step, lesson.key, index)
         self.last_run = None
         self.blank()
         self.text(t("plain.step", self.lang, lesson=lesson.title, n=index + 1, m=len(lesson.steps),
@@ -279,7 +280,8 @@ class Session:
 
     async def after(self, lesson: Lesson) -> tuple[Lesson | None, int]:
         """The lesson's last step is behind: say where the learner stands, offer the next lesson."""
-        self.say("plain.lesson_status", "heading", title=lesson.title, status=t("status." + self.status(lesson), self.lang))
+        status = t("status." + self.status(lesson), self.lang)
+        self.say("plain.lesson_status", "heading", title=lesson.title, status=status)
         position = self.lessons.index(lesson) if lesson in self.lessons else len(self.lessons)
         if position + 1 >= len(self.lessons):
             self.say("plain.course_end")
