@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input, Static, TextArea
 
 from tutor.content.discover import load_course
-from tutor.kernel.client import KernelOptions
-from tutor.ui.app import make_app
+from tutor.settings import Settings
+from tutor.ui.app import TutorApp, make_app
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 
 
-def fixture_app(data_dir: Path, lang: str = "en", **kwargs):
-    options = kwargs.pop("kernel_options", None) or KernelOptions(interrupt_grace=2.0)
-    return make_app([load_course(FIXTURE_COURSE)], data_dir, lang, options, **kwargs)
+def fixture_app(data_dir: Path, lang: str = "en", *, start_kernel: bool = True, **settings: Any) -> TutorApp:
+    """The app on the fixture course; `settings` are Settings fields (stable_clock=True, ...)."""
+    return make_app(
+        Settings(data_dir=data_dir, lang=lang, **settings), [load_course(FIXTURE_COURSE)], start_kernel=start_kernel
+    )
 
 
 async def wait_for(pilot, predicate, timeout: float = 30.0, what: str = "condition"):

@@ -17,18 +17,23 @@ DESCRIPTION = """\
 A terminal tutor that teaches linear regression from scratch in PyTorch, after the
 "linear regression from scratch" section of Dive into Deep Learning (English and Chinese).
 
-With no command, opens the tutor. Keys are listed on every screen's footer; ? shows them all."""
+With no command, opens the tutor. Keys are listed on every screen's footer; ? shows them all.
+With TERM=dumb, or when standard input or output is not a terminal, it starts plain mode instead
+(`tutor plain`: the course as questions and answers on standard input and output)."""
 
 EPILOG = """\
 environment:
   TUTOR_DATA_DIR   where progress and your code are kept (same as --data-dir)
   TUTOR_LESSONS    more lesson folders, separated by '{sep}' (same as --lessons)
   NO_COLOR         draw without colour
+  TERM=dumb        start plain mode instead of the full-screen app
 
 examples:
   python -m tutor                      open the tutor
   python -m tutor --lang zh            open it in Chinese
   python -m tutor check my-lessons/    validate lesson files (exit 1 with every error)
+  python -m tutor plain 01-data        the first lesson as a conversation (screen readers, scripts)
+  python -m tutor plain --no-plot < answers.txt
   python -m tutor practice check sgd my_sgd.py
 """.format(sep=os.pathsep)
 
@@ -155,6 +160,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("exercise_id", metavar="EXERCISE_ID")
     p_check.add_argument("file", metavar="FILE.py", type=Path)
     practice_sub.add_parser("list", parents=[common], help="list the exercises")
+
+    plain = sub.add_parser(
+        "plain",
+        parents=[common],
+        help="the course on standard input and output (screen readers, dumb terminals, scripts)",
+        description="The course as a conversation, one prompt at a time, as vimtutor is to vim: "
+        "prose, code that runs, experiments, quizzes and exercises, graded and saved as in the "
+        "app. Type help at any prompt for the commands. It reads from a pipe too: the end of "
+        "input ends the session with exit 0, progress saved.",
+    )
+    plain.add_argument("lesson", metavar="LESSON", nargs="?", default=None,
+                       help="a lesson id, file name (01-data) or number; default: ask, offering where you left off")
+    plain.add_argument("--no-plot", action="store_true",
+                       help="describe each experiment in words only, without the text plot")
     return parser
 
 
@@ -170,10 +189,23 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return args.data_dir if args.data_dir is not None else default_data_dir()
 
 
-def _lang(args: argparse.Namespace) -> str:
-    from tutor.i18n import language_from_locale
+def _no_full_screen() -> bool:
+    """TERM=dumb, or stdin or stdout not a terminal: the full-screen app cannot work there."""
+    return os.environ.get("TERM", "") == "dumb" or not (sys.stdin.isatty() and sys.stdout.isatty())
 
-    return args.lang or language_from_locale(os.environ)
+
+def _run_plain(args: argparse.Namespace) -> int:
+    from tutor.plain import run_plain
+    from tutor.settings import from_environment
+
+    settings = from_environment(data_dir=args.data_dir, lang=args.lang, lesson_dirs=tuple(args.lessons),
+                                kernel_memory=args.kernel_memory)
+    return run_plain(
+        courses=_courses(args), data_dir=settings.data_dir, lang=settings.lang,
+        kernel_memory=settings.kernel_memory, lesson=getattr(args, "lesson", None),
+        plot=not getattr(args, "no_plot", False), no_color=settings.no_color,
+        dumb=os.environ.get("TERM", "") == "dumb",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,11 +233,15 @@ def main(argv: list[str] | None = None) -> int:
             return run_practice_list(_courses(args), out)
         return run_practice_check(args.exercise_id, args.file, _courses(args), out, err)
 
+    if args.command == "plain" or _no_full_screen():
+        if args.command != "plain":
+            print("No full-screen terminal here: plain mode (python -m tutor plain --help).", file=err)
+        return _run_plain(args)
+
+    from tutor.settings import from_environment
     from tutor.ui.app import run_app
 
-    return run_app(
-        courses=_courses(args),
-        data_dir=_data_dir(args),
-        lang=_lang(args),
-        kernel_memory=args.kernel_memory,
+    settings = from_environment(
+        data_dir=args.data_dir, lang=args.lang, lesson_dirs=tuple(args.lessons), kernel_memory=args.kernel_memory
     )
+    return run_app(settings)

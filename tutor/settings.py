@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 # The front end a session runs in: which keys can reach it and what it can offer.
 FRONT_ENDS = ("terminal", "web", "plain")
@@ -33,12 +34,16 @@ class Settings:
     front_end: str = "terminal"
     # what the kernel process inherits on top of the environment
     kernel_env: Mapping[str, str] = field(default_factory=dict)
+    # $VISUAL or $EDITOR: the learner's own editor for an exercise (None: not offered)
+    editor: str | None = None
+    # times shown as "–": snapshot tests, whose screens must not change from run to run
+    stable_clock: bool = False
 
     @property
     def in_browser(self) -> bool:
         return self.front_end == "web"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 
@@ -46,19 +51,21 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     return environ.get(name, "").strip().lower() not in ("", "0", "no", "false", "off")
 
 
-def from_environment(environ: Mapping[str, str] | None = None, **given) -> Settings:
+def from_environment(environ: Mapping[str, str] | None = None, **given: Any) -> Settings:
     """Settings from the environment, with what the command line gave (`given`) taking precedence."""
     from tutor.i18n import language_from_locale
     from tutor.progress import default_data_dir
 
     environ = os.environ if environ is None else environ
-    values: dict = {
-        "data_dir": default_data_dir(),
+    data_dir = environ.get("TUTOR_DATA_DIR", "").strip()
+    values: dict[str, Any] = {
+        "data_dir": Path(data_dir).expanduser() if data_dir else default_data_dir(),
         "lang": language_from_locale(environ),
         "lessons_env": environ.get("TUTOR_LESSONS"),
         "no_color": _flag(environ, "NO_COLOR") or environ.get("TERM", "") == "linux",
         "cursor_blink": not _flag(environ, "TUTOR_NO_BLINK"),
         "front_end": "web" if _flag(environ, "TUTOR_WEB") else "terminal",
+        "editor": environ.get("VISUAL") or environ.get("EDITOR") or None,
     }
     idle = environ.get("TUTOR_KERNEL_IDLE", "").strip()
     if idle:

@@ -1,53 +1,48 @@
 """TutorApp and make_app(), shared by the CLI and the tests.
 
-The app never imports torch: everything that needs it runs in the kernel process, which is
-started after the first frame so the lessons appear at the speed of a bare Textual app.
+The app never imports torch: everything that needs it runs in the kernel process, started when the
+learner first opens a lesson, so the home screen appears at the speed of a bare Textual app.
+
+The app owns the state every screen shows — `kernel_status` and `lang`, two reactives screens watch
+— and the services they pass down: the progress store and the KernelHost (see
+docs/architecture.md, "Message flow"). It also owns every way out: ctrl+q, SIGTERM and SIGHUP each
+save the blocks' pending edits, end the kernel and restore the terminal.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import asyncio
+import signal
+from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.reactive import reactive
 from textual.widgets import TextArea
+from textual.worker import Worker, WorkerState
 
+from tutor.content.discover import legacy_keys
 from tutor.content.model import Course, Lesson
 from tutor.i18n import t
 from tutor.kernel.client import KernelOptions
 from tutor.progress import ProgressError, ProgressStore
-from tutor.ui.kernel_host import KernelHost
+from tutor.settings import Settings
+from tutor.ui.kernel_host import KernelHost, KernelStatus
+from tutor.ui.navigation import continue_point, first_unfinished_step, next_lesson
+from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.home import HomeScreen
 from tutor.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tutor.ui.widgets.block import LessonBlock
 
+if TYPE_CHECKING:
+    from tutor.ui.screens.lesson import LessonScreen
 
-class SafeProgress:
-    """The progress store as the UI uses it: a failed save is reported, never a crash.
-
-    The in-memory state stays, so the learner keeps working and the next save may succeed
-    (a full disk freed, a read-only home remounted).
-    """
-
-    def __init__(self, store: ProgressStore, app: App) -> None:
-        self._store = store
-        self._app = app
-
-    def __getattr__(self, name: str):
-        attribute = getattr(self._store, name)
-        if not callable(attribute):
-            return attribute
-
-        def guarded(*args, **kwargs):
-            try:
-                return attribute(*args, **kwargs)
-            except ProgressError as error:
-                self._app.notify(t("progress.save_failed", self._app.lang, error=error), severity="error", timeout=10)
-                return None
-
-        return guarded
+# A signal that ends the app: the kernel gets this long to go before it is killed, so the whole
+# exit stays within 2 s.
+SIGNAL_KERNEL_GRACE = 1.0
 
 
 class TutorApp(App[int]):
@@ -61,42 +56,67 @@ class TutorApp(App[int]):
         Binding("question_mark", "help", show=False),
     ]
 
-    def __init__(
-        self,
-        courses: list[Course],
-        data_dir: Path,
-        lang: str = "en",
-        kernel_options: KernelOptions | None = None,
-        *,
-        start_kernel: bool = True,
-        stable_clock: bool = False,
-    ) -> None:
+    kernel_status: reactive[KernelStatus] = reactive("off")
+    lang: reactive[str] = reactive("en")
+
+    def __init__(self, settings: Settings, courses: list[Course], *, start_kernel: bool = True) -> None:
         super().__init__()
+        self.settings = settings
         self.courses = courses
-        self.lang = lang
-        self.store = ProgressStore(data_dir)
-        self.progress = SafeProgress(self.store, self)
-        self.kernel = KernelHost(self, kernel_options or KernelOptions(), enabled=start_kernel)
-        # snapshot tests: times would differ from run to run
-        self.stable_clock = stable_clock
+        self.set_reactive(TutorApp.lang, settings.lang)
+        self.store = ProgressStore(settings.data_dir)
+        options = KernelOptions(memory_bytes=settings.kernel_memory, env=dict(settings.kernel_env))
+        self.host = KernelHost(
+            options, enabled=start_kernel, on_status=self._kernel_status_changed, on_death=self._kernel_died
+        )
+        self._leaving = False
+
+    @property
+    def kernel(self) -> KernelHost:
+        """Transitional, for the experiment panel's old code until it gets the host passed down."""
+        return self.host
 
     # -- life cycle ------------------------------------------------------------
 
     def on_mount(self) -> None:
         warning = self.store.load()
+        try:
+            self.store.migrate_lessons(legacy_keys(self.courses))
+        except ProgressError as error:
+            self.report_progress_error(str(error))
         self.push_screen(HomeScreen())
         if warning:
             self.notify(warning, title=t("progress.corrupt", self.lang), severity="warning", timeout=30)
         self.check_size()
-        # after the first frame: the lessons are readable while torch loads next door
-        self.call_after_refresh(lambda: self.run_worker(self.kernel.start(), exit_on_error=False))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self._on_signal, signum)
+
+    def _on_signal(self, signum: int) -> None:
+        if not self._leaving:
+            self.run_worker(self.leave(128 + signum, SIGNAL_KERNEL_GRACE), exit_on_error=False)
+
+    async def leave(self, return_code: int = 0, kernel_grace: float | None = None) -> None:
+        """Save every pending edit, end the kernel, exit (Textual restores the terminal)."""
+        self._leaving = True
+        self.flush_edits()
+        try:
+            await asyncio.wait_for(self.host.shutdown(), kernel_grace)
+        except TimeoutError:
+            pass
+        self.exit(return_code, return_code=return_code)
 
     async def action_quit(self) -> None:
-        await self.kernel.shutdown()
-        self.exit(0)
+        await self.leave(0)
 
     async def on_unmount(self) -> None:
-        await self.kernel.shutdown()
+        await self.host.shutdown()
+
+    def flush_edits(self) -> None:
+        """Every block's pending edits, saved now (a way out, a kernel restart)."""
+        for screen in self.screen_stack:
+            for block in screen.query(LessonBlock):
+                block.flush()
 
     def on_resize(self, event: events.Resize) -> None:
         # the event's size: self.size may still be the old one while the event is handled
@@ -107,52 +127,39 @@ class TutorApp(App[int]):
         small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:
-            self.push_screen(TooSmallScreen())
+            self.push_screen(TooSmallScreen(self.lang))
         elif not small and showing:
             self.pop_screen()
 
-    # -- navigation --------------------------------------------------------------
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # a blinking cursor redraws its line twice a second: bytes on a slow link, noise in tests
+        if not self.settings.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
-    def open_lesson(self, lesson: Lesson, step: int = 0) -> None:
-        # imported here: the lesson screen brings the plots and editors, which the first
-        # frame (the home screen) does not need
-        from tutor.ui.screens.lesson import LessonScreen
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A worker of the app itself failed: say so, never fail silently."""
+        if event.state == WorkerState.ERROR:
+            self.show_error(str(event.worker.error))
 
-        self.push_screen(LessonScreen(lesson, step))
+    def show_error(self, error: str) -> None:
+        self.notify(t("shell.failed", self.lang, error=error), severity="error", timeout=10)
 
-    def record_step(self, lesson: Lesson, step: int) -> None:
-        self.progress.set_step(lesson.id, step)
+    # -- the kernel --------------------------------------------------------------
 
-    def all_lessons(self) -> list[Lesson]:
-        return [lesson for course in self.courses for lesson in course.in_language(self.lang)]
+    def _kernel_status_changed(self, status: KernelStatus, detail: str) -> None:
+        self.kernel_status = status
 
-    def resume_point(self) -> tuple[Lesson, int] | None:
-        """The lesson and step the learner left, in the current language."""
-        last = self.store.last()
-        if last is None:
-            return None
-        lesson_id, step = last
-        for lesson in self.all_lessons():
-            if lesson.id == lesson_id:
-                return lesson, max(0, min(step, len(lesson.steps) - 1))
-        return None
-
-    def lesson_status(self, lesson: Lesson) -> str:
-        return self.store.status(
-            lesson.id, len(lesson.steps), [q.id for q in lesson.quizzes()], [e.id for e in lesson.exercises()]
-        )
-
-    # -- keys ----------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+    def _kernel_died(self, reason: str, while_idle: bool) -> None:
+        key = "shell.kernel_died_idle" if while_idle else "kernel.died"
+        self.notify(t(key, self.lang, reason=reason), severity="warning", timeout=10)
 
     async def action_interrupt(self) -> None:
         """ctrl+c stops running code, as in any terminal; with nothing running it copies."""
-        outcome = await self.kernel.interrupt()
-        if outcome is not None:
-            self.notify(t("kernel.interrupted" if outcome == "interrupted" else "kernel.restarted", self.lang), timeout=4)
+        outcome = await self.host.interrupt()
+        if outcome != "idle":
+            key = "kernel.interrupted" if outcome == "interrupted" else "kernel.restarted"
+            self.notify(t(key, self.lang), timeout=4)
             return
         focused = self.focused
         if isinstance(focused, TextArea) and focused.selected_text:
@@ -160,27 +167,81 @@ class TutorApp(App[int]):
             return
         self.notify(t("kernel.nothing_to_interrupt", self.lang), timeout=3)
 
-    def elapsed_text(self, seconds: float) -> str:
-        return "–" if self.stable_clock else t("seconds", self.lang, s=seconds)
+    def action_restart_kernel(self) -> None:
+        """A fresh kernel; asks first when code is running (its run would be lost)."""
+        if self.host.busy:
+            question = t("shell.restart_confirm", self.lang)
+            self.push_screen(ConfirmScreen(question, self.lang), self._restart_confirmed)
+        else:
+            self.run_worker(self.restart_kernel(), exit_on_error=False)
+
+    def _restart_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.run_worker(self.restart_kernel(), exit_on_error=False)
+
+    async def restart_kernel(self) -> None:
+        self.flush_edits()
+        await self.host.restart()
+        self.notify(t("shell.restarted", self.lang), timeout=6)
+
+    # -- navigation --------------------------------------------------------------
+
+    def all_lessons(self) -> list[Lesson]:
+        return [lesson for course in self.courses for lesson in course.in_language(self.lang)]
+
+    def continue_point(self) -> tuple[Lesson, int] | None:
+        """The first unfinished step of the first unfinished lesson (None: the course is done)."""
+        return continue_point(self.store, self.all_lessons())
+
+    def lesson_status(self, lesson: Lesson) -> str:
+        return self.store.status(
+            lesson.key, len(lesson.steps), [q.id for q in lesson.quizzes()], [e.id for e in lesson.exercises()]
+        )
+
+    def lesson_screen(self, lesson: Lesson, step: int) -> LessonScreen:
+        # imported here: the lesson screen brings the plots and editors, which the first frame
+        # (the home screen) does not need
+        from tutor.ui.context import LessonContext, LessonProgress
+        from tutor.ui.screens.lesson import LessonScreen
+
+        progress = LessonProgress(self.store, lesson, self.report_progress_error)
+        context = LessonContext(lesson, self.host, progress, self.lang, self.settings)
+        return LessonScreen(context, step)
+
+    def open_lesson(self, lesson: Lesson, step: int | None = None) -> None:
+        """Open `lesson` at `step` (default: the step the learner was last on in it)."""
+        self.push_screen(self.lesson_screen(lesson, self.store.step_of(lesson.key) if step is None else step))
+
+    def report_progress_error(self, error: str) -> None:
+        self.notify(t("progress.save_failed", self.lang, error=error), severity="error", timeout=10)
+
+    def on_lesson_screen_finished(self, message: LessonScreen.Finished) -> None:
+        """The learner went past a lesson's last step: the next lesson, or the course's end."""
+        following = next_lesson(self.all_lessons(), message.lesson)
+        if following is not None:
+            self.switch_screen(self.lesson_screen(following, first_unfinished_step(self.store, following) or 0))
+            return
+        from tutor.ui.screens.completion import CompletionScreen
+
+        self.switch_screen(CompletionScreen(self.store, self.all_lessons(), self.lang))
+
+    # -- keys ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.lang, self.settings.in_browser))
 
 
-def make_app(
-    courses: list[Course] | None = None,
-    data_dir: Path | None = None,
-    lang: str = "en",
-    kernel_options: KernelOptions | None = None,
-    **kwargs,
-) -> TutorApp:
-    """The app as the CLI runs it; tests pass a temporary data dir and their own courses."""
-    from tutor.content.discover import discover
-    from tutor.progress import default_data_dir
-
+def make_app(settings: Settings, courses: list[Course] | None = None, *, start_kernel: bool = True) -> TutorApp:
+    """The app as the CLI runs it; tests pass settings with a temporary data dir, and their courses."""
     if courses is None:
-        courses = discover([], None)
-    return TutorApp(courses, data_dir or default_data_dir(), lang, kernel_options, **kwargs)
+        from tutor.content.discover import discover
+
+        courses = discover(list(settings.lesson_dirs), settings.lessons_env)
+    return TutorApp(settings, courses, start_kernel=start_kernel)
 
 
-def run_app(courses: list[Course], data_dir: Path, lang: str, kernel_memory: int) -> int:
-    app = make_app(courses, data_dir, lang, KernelOptions(memory_bytes=kernel_memory))
-    code = app.run()
-    return code or 0
+def run_app(settings: Settings) -> int:
+    app = make_app(settings)
+    app.run()
+    return app.return_code or 0

@@ -1,75 +1,180 @@
-"""The app's side of the learner's kernel: one place that starts it, runs requests, interrupts.
+"""The app's side of the learner's kernel: the one object blocks run code through.
 
-Widgets never talk to the kernel client directly: they hand a request to `KernelHost.run`, get
-its events one by one, and the host turns a kernel death into a plain message and a fresh kernel.
-The app stays up whatever the learner's code does.
+The app builds one `KernelHost`; the lesson screen hands it to each block in its `LessonContext`
+(attributes down). A block never touches the kernel client or `self.app`: it calls a typed method
+here and iterates the protocol events it yields, ending with `Done` or `KernelDied`:
+
+    async for event in context.host.execute(source, cell_id, namespace):   # code cells
+    async for event in context.host.experiment(run, params, seed=0, ...):  # experiments
+    async for event in context.host.check(implements, source):             # exercises
+
+What the host adds to the client is small: the kernel's state as one `KernelStatus` value given to
+the app (which keeps it in its `kernel_status` reactive for screens to watch), and every death of
+the kernel — during a request, or while idle between two — reported once to the app, which says it
+in plain words; the client has already started a new kernel by then. The app stays up whatever the
+learner's code does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal
 
-from textual.app import App
-
-from tutor.i18n import t
-from tutor.kernel.client import KernelClient, KernelOptions
+from tutor.kernel.client import KernelClient, KernelOptions, Request
 from tutor.kernel.protocol import KernelDied
 
-STATUS_KEYS = {
-    "starting": "kernel.starting",
-    "loading": "kernel.loading",
-    "ready": "kernel.ready",
-    "busy": "kernel.busy",
-    "restarting": "kernel.restarting",
-    "dead": "kernel.dead",
+# off: not started yet (it starts when a lesson opens); loading: torch is loading; ready; busy:
+# running a request; restarting: a new kernel replaces one that died or was restarted; stopped:
+# stopped after sitting idle, the next run starts a new one; dead: it could not be started.
+KernelStatus = Literal["off", "loading", "ready", "busy", "restarting", "stopped", "dead"]
+InterruptOutcome = Literal["interrupted", "restarted", "idle"]
+
+# The client's status words -> the host's.
+_CLIENT_STATUS: dict[str, KernelStatus] = {
+    "starting": "loading",
+    "ready": "ready",
+    "busy": "busy",
+    "restarting": "restarting",
+    "stopped": "stopped",
+    "idle": "stopped",
+    "dead": "dead",
 }
 
 
+def _no_status(status: KernelStatus, detail: str) -> None:
+    pass
+
+
+def _no_death(reason: str, while_idle: bool) -> None:
+    pass
+
+
 class KernelHost:
-    def __init__(self, app: App, options: KernelOptions, *, enabled: bool = True) -> None:
-        self.app = app
+    """The kernel as blocks use it. `on_status(status, detail)` follows every change of state;
+    `on_death(reason, while_idle)` is called once per kernel that died (not for a requested
+    restart or a shutdown)."""
+
+    def __init__(
+        self,
+        options: KernelOptions,
+        *,
+        enabled: bool = True,
+        on_status: Callable[[KernelStatus, str], None] = _no_status,
+        on_death: Callable[[str, bool], None] = _no_death,
+    ) -> None:
         self.enabled = enabled
-        self.client = KernelClient(options, on_status=self._on_status)
-        self.status = "starting"
-        self.listeners: list[Callable[[str], None]] = []
+        self.on_status = on_status
+        self.on_death = on_death
+        self.status: KernelStatus = "off"
+        self._client = KernelClient(options, on_status=self._client_status)
+        self._requests = 0  # requests being iterated now
+        self._restart_asked = False
 
-    async def start(self) -> None:
-        if self.enabled:
-            await self.client.start()
-
-    def _on_status(self, status: str, detail: str = "") -> None:
-        # torch is still loading until the kernel says it is ready
-        self.status = "loading" if status == "starting" else status
-        for listener in list(self.listeners):
-            listener(self.status)
-
-    def status_text(self) -> str:
-        return t(STATUS_KEYS.get(self.status, "kernel.starting"), self.app.lang)
+    # -- state ------------------------------------------------------------------------------
 
     @property
     def ready(self) -> bool:
-        return self.client.ready
+        """torch is loaded and the kernel is alive (it may be busy)."""
+        return self._client.ready
 
-    async def run(self, request, on_event: Callable[[object], Awaitable[None] | None]) -> object:
-        """Feed every event of `request` to `on_event`; return the last (Done or KernelDied)."""
-        last = None
-        async for event in request:
-            last = event
-            result = on_event(event)
-            if result is not None:
-                await result
-            if isinstance(event, KernelDied):
-                self.app.notify(
-                    t("kernel.died", self.app.lang, reason=event.reason),
-                    severity="warning",
-                    timeout=8,
-                )
-        return last
+    @property
+    def busy(self) -> bool:
+        """A request is running or waiting."""
+        return self._client.busy
 
-    async def interrupt(self) -> str | None:
-        """Interrupt whatever runs; None when nothing was running."""
-        outcome = await self.client.interrupt()
-        return None if outcome == "idle" else outcome
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id, None while there is no kernel."""
+        return self._client.pid
+
+    def _client_status(self, status: str, detail: str = "") -> None:
+        mapped = _CLIENT_STATUS.get(status, "loading")
+        if mapped == "restarting" and self._requests == 0 and not self._restart_asked:
+            # died between requests: a busy death is reported by the request's KernelDied
+            self.on_death(detail, True)
+        if mapped in ("ready", "dead"):
+            self._restart_asked = False
+        self.status = mapped
+        self.on_status(mapped, detail)
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    async def ensure_started(self) -> None:
+        """Start the kernel if it is not running (returns at once; torch loads in the background)."""
+        if self.enabled:
+            await self._client.start()
+
+    async def interrupt(self) -> InterruptOutcome:
+        """Interrupt whatever runs: "interrupted", "restarted" (it did not stop in time), "idle"."""
+        outcome = await self._client.interrupt()
+        return "idle" if outcome not in ("interrupted", "restarted") else outcome  # type: ignore[return-value]
+
+    async def restart(self) -> None:
+        """A new kernel in place of this one: its variables are gone; a running request ends."""
+        if not self.enabled:
+            return
+        self._restart_asked = True
+        await self._client.restart()
 
     async def shutdown(self) -> None:
-        await self.client.shutdown()
+        await self._client.shutdown()
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def execute(self, code: str, cell_id: str = "", namespace: str = "") -> AsyncIterator[Any]:
+        """Run a code cell in `namespace` (one per lesson): Stream, Result, Error, then Done."""
+        return self._events(lambda: self._client.execute(code, cell_id, namespace))
+
+    def experiment(
+        self,
+        run: str,
+        params: dict[str, Any] | None = None,
+        *,
+        seed: int = 0,
+        sweep: dict[str, list[Any]] | None = None,
+        impl: dict[str, str] | None = None,
+        compare: bool = False,
+        x_axis: str = "step",
+    ) -> AsyncIterator[Any]:
+        """Run an experiment: Points as it trains, then Done with the result's wire form
+        (`ExperimentResult.from_wire`); x_axis is "step", "epoch" or "examples"."""
+        return self._events(
+            lambda: self._client.experiment(run, params, seed=seed, sweep=sweep, impl=impl, compare=compare,
+                                            x_axis=x_axis)
+        )
+
+    def check(self, implements: str, source: str) -> AsyncIterator[Any]:
+        """Check the learner's version of a core function: CheckResult, then Done."""
+        return self._events(lambda: self._client.check(implements, source))
+
+    async def _events(self, submit: Callable[[], Request]) -> AsyncIterator[Any]:
+        await self.ensure_started()
+        self._requests += 1
+        try:
+            async for event in submit():
+                if isinstance(event, KernelDied) and not self._restart_asked:
+                    self.on_death(event.reason, False)
+                yield event
+        finally:
+            self._requests -= 1
+
+    # -- transitional: the experiment panel's old calls, until it uses experiment() (A2) ------
+
+    @property
+    def client(self) -> KernelClient:
+        return self._client
+
+    async def run(self, request: Request, on_event: Callable[[Any], Any]) -> Any:
+        last = None
+        self._requests += 1
+        try:
+            async for event in request:
+                last = event
+                result = on_event(event)
+                if result is not None:
+                    await result
+                if isinstance(event, KernelDied) and not self._restart_asked:
+                    self.on_death(event.reason, False)
+        finally:
+            self._requests -= 1
+        return last

@@ -1,4 +1,4 @@
-"""Every key, on one screen (? or f1)."""
+"""Every key, on one screen (? or f1). In a browser, only the keys a web page can receive."""
 
 from __future__ import annotations
 
@@ -22,8 +22,14 @@ class HelpScreen(ModalScreen[None]):
                                 border: round $accent; padding: 0 1; background: $surface; }
     """
 
+    def __init__(self, lang: str, in_browser: bool = False) -> None:
+        super().__init__()
+        self.lang = lang
+        self.in_browser = in_browser
+
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = t("help.title", self.app.lang)
-            yield Static(t("help.body", self.app.lang), id="help-body")
-        yield KeyBar([("esc", "key.close")])
+            box.border_title = t("help.title", self.lang)
+            body = "shell.help.browser" if self.in_browser else "shell.help.terminal"
+            yield Static(t(body, self.lang), id="help-body")
+        yield KeyBar([("esc", "key.close")], self.lang)

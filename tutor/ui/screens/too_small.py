@@ -17,6 +17,10 @@ class TooSmallScreen(ModalScreen[None]):
     TooSmallScreen Static { width: auto; max-width: 100%; height: auto; text-align: center; }
     """
 
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
     def compose(self) -> ComposeResult:
         yield Static(id="message")
 
@@ -28,4 +32,4 @@ class TooSmallScreen(ModalScreen[None]):
 
     def show_size(self) -> None:
         w, h = self.app.size
-        self.query_one("#message", Static).update(t("small.message", self.app.lang, w=w, h=h))
+        self.query_one("#message", Static).update(t("small.message", self.lang, w=w, h=h))

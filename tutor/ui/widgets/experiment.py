@@ -14,6 +14,8 @@ from tutor.content.catalog import EXPERIMENT_PARAMS, defaults, validate_params, 
 from tutor.content.model import Experiment
 from tutor.i18n import t
 from tutor.kernel.protocol import Done, Error, KernelDied, Points, Stream
+from tutor.ui.context import LessonContext
+from tutor.ui.widgets.block import LessonBlock
 from tutor.ui.widgets.loss_plot import LossPlot, PathPlot
 
 
@@ -78,7 +80,7 @@ class ParamInput(Vertical):
         yield Input(str(self.value), compact=True, id=f"param-{self.param}")
 
 
-class ExperimentPanel(Vertical):
+class ExperimentPanel(LessonBlock):
     DEFAULT_CSS = """
     ExperimentPanel { height: auto; border: round $accent; padding: 0 1; margin: 0 0 1 0; }
     ExperimentPanel #params { height: auto; }
@@ -95,12 +97,14 @@ class ExperimentPanel(Vertical):
     def __init__(
         self,
         experiment: Experiment,
+        context: LessonContext,
         *,
         impl: dict[str, str] | None = None,
         compare: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self.context = context
         self.experiment = experiment
         self.impl = impl
         self.compare = compare
@@ -110,7 +114,7 @@ class ExperimentPanel(Vertical):
 
     @property
     def lang(self) -> str:
-        return self.app.lang
+        return self.context.lang
 
     @property
     def specs(self) -> dict:
@@ -181,8 +185,11 @@ class ExperimentPanel(Vertical):
 
     # -- running ----------------------------------------------------------
 
+    def start_run(self) -> None:
+        self.start()
+
     def start(self) -> None:
-        self.run_worker(self.run(), group="kernel", exit_on_error=False)
+        self.run_worker(self.run_experiment(), group="kernel", exit_on_error=False)
 
     def status(self, text: str | Text) -> None:
         self.query_one("#status", Static).update(text)
@@ -196,13 +203,13 @@ class ExperimentPanel(Vertical):
             return t("exp.epoch", self.lang, epoch=epoch, epochs=epochs, step=int(step))
         return t("exp.step", self.lang, step=int(step))
 
-    async def run(self) -> None:
+    async def run_experiment(self) -> None:
         params, problems = self.read_params()
         if problems:
             self.query_one("#param-errors", Static).update("\n".join(problems))
             self.status(t("exp.invalid", self.lang))
             return
-        kernel = self.app.kernel
+        kernel = self.context.host
         plot = self.query_one("#loss-plot", LossPlot)
         plot.reset()
         self.query_one("#facts", Static).update("")
@@ -212,7 +219,7 @@ class ExperimentPanel(Vertical):
         errors: list[str] = []
 
         def on_event(event) -> None:
-            elapsed = self.app.elapsed_text(time.monotonic() - self.started_at)
+            elapsed = self.context.elapsed(time.monotonic() - self.started_at)
             if isinstance(event, Points):
                 plot.add_points(event.series)
                 label, points = next(reversed(event.series.items()))
