@@ -11,7 +11,10 @@ No torch and no textual here.
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -92,6 +95,37 @@ def _copy_exclusive(source: Path, target: Path) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+# What atomic_write's mkstemp names look like: ".<target name>.<8 random characters>.tmp".
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+# A temp file younger than this may belong to a write in progress in another session of the
+# same learner (two logins at once); one write takes milliseconds.
+STALE_AFTER = 60.0
+
+
+def remove_stale_temps(folder: Path, older_than: float = STALE_AFTER) -> list[Path]:
+    """Delete the temp files that atomic_write leaves when its process is killed mid-write (a
+    SIGKILL between mkstemp and os.replace), in `folder` and below; return those removed.
+
+    Called when the progress store loads, so they go at the next start. Best effort: a file that
+    cannot be removed stays, and is harmless (never read, and the real file is intact).
+    """
+    removed: list[Path] = []
+    cutoff = time.time() - older_than
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            if not _TEMP_NAME.fullmatch(name):
+                continue
+            path = Path(root, name)
+            try:
+                info = path.lstat()  # a symlink is not ours: it is never followed nor removed
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(path)
+            except OSError:
+                continue
+    return removed
 
 
 def remove(path: Path) -> None:

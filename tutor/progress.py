@@ -44,7 +44,7 @@ from typing import Any, TypedDict
 
 import platformdirs
 
-from tutor.files import ProgressError, atomic_write, move_aside, reason, remove
+from tutor.files import ProgressError, atomic_write, move_aside, reason, remove, remove_stale_temps
 from tutor.learner_code import CELLS_DIR, EXERCISES_DIR, LearnerCode, key_parts
 from tutor.progress_format import FORMAT_VERSION, check_key, check_step, empty, parse
 
@@ -134,6 +134,7 @@ class ProgressStore:
         expected shape, or from an unknown (newer) format version is moved aside to
         progress.corrupt-<UTC time>.json, byte for byte, and the store starts empty.
         """
+        remove_stale_temps(self.data_dir)  # left by a session killed mid-write (tutor/files.py)
         self._loaded = True
         self._data = empty()
         self._blocked = None
