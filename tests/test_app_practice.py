@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import TextArea
 
 from tests.app_helpers import fixture_app, open_demo_lesson, status_text, text_of, type_text, wait_for
+from tests.block_helpers import BlockApp
+from tutor.content.discover import builtin_lessons_dir, load_course
+from tutor.content.model import Exercise
+from tutor.settings import Settings
+from tutor.ui.app import make_app
+from tutor.ui.widgets.code_cell import CodeView
 from tutor.ui.widgets.exercise import ExercisePanel
 from tutor.ui.widgets.experiment import ExperimentPanel
 from tutor.ui.widgets.loss_plot import LossPlot
@@ -31,9 +38,8 @@ async def test_wrong_then_right_squared_loss_trains_beside_the_core(tmp_path):
 
         await write_body(pilot, editor, WRONG)
         await pilot.press("ctrl+r")
-        diagnosis = await wait_for(
-            pilot, lambda: "Not yet" in text_of(panel.query_one("#diagnosis")) and text_of(panel.query_one("#diagnosis")), 60, "the diagnosis"
-        )
+        shown = lambda: text_of(panel.query_one("#diagnosis"))  # noqa: E731
+        diagnosis = await wait_for(pilot, lambda: "Not yet" in shown() and shown(), 60, "the diagnosis")
         assert "(10, 10)" in diagnosis and "reshape" in diagnosis
 
         await pilot.press("ctrl+t")
@@ -43,7 +49,7 @@ async def test_wrong_then_right_squared_loss_trains_beside_the_core(tmp_path):
         await write_body(pilot, editor, RIGHT)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "passes every case" in text_of(panel.query_one("#diagnosis")), 60, "the pass")
-        then = await wait_for(pilot, lambda: panel.query(ExperimentPanel).first() if panel.query(ExperimentPanel) else None, 10, "the then: run")
+        then = await wait_for(pilot, lambda: panel.query(ExperimentPanel).first(), 10, "the then: run")
         await wait_for(pilot, lambda: "done" in status_text(then), 60, "the then: run to finish")
         series = then.query_one(LossPlot).series
         assert set(series) == {"core: loss", "yours: loss"}
@@ -82,3 +88,122 @@ async def test_a_solution_that_hangs_or_exits_is_reported_and_the_app_stays_up(t
         assert app.is_running
         await wait_for(pilot, lambda: app.kernel.client.ready, 60, "a new kernel")
         await pilot.press("ctrl+q")
+
+
+# -- issue 11's one crash: leaving or quitting right after typing ------------------------------
+
+
+def course_app(tmp_path, **settings):
+    """The built-in course, as `python -m tutor` opens it."""
+    return make_app(Settings(data_dir=tmp_path, cursor_blink=False, **settings), start_kernel=False)
+
+
+async def into_exercise_editor(pilot) -> TextArea:
+    """Home -> 01-data -> ctrl+n three times -> into the exercise's editor (tab, or enter on the
+    selected block)."""
+    app = pilot.app
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    for _ in range(3):
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    panel = app.screen.query_one(ExercisePanel)
+    editor = panel.query_one(TextArea)
+    for _ in range(8):
+        if app.focused is editor:
+            return editor
+        await pilot.press("enter" if app.focused is panel else "tab")
+        await pilot.pause()
+    raise AssertionError(f"could not get into the exercise's editor (focus: {app.focused!r})")
+
+
+@pytest.mark.parametrize("way_out", ["ctrl+p", "ctrl+n", "ctrl+q"])
+async def test_leaving_right_after_typing_saves_the_edit_and_does_not_crash(tmp_path, way_out):
+    app = course_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await into_exercise_editor(pilot)
+        editor.move_cursor(editor.document.end)
+        await type_text(pilot, "# x")
+        await pilot.press(way_out)  # at once: before the 0.3 s save timer fires
+        await pilot.pause()
+        if way_out != "ctrl+q":
+            assert app.is_running and not app.screen.query(ExercisePanel)
+    assert app.return_code in (0, None)
+    saved = app.store.exercise_path("data", "synthetic-data").read_text(encoding="utf-8")
+    assert saved.rstrip().endswith("# x")
+
+
+# -- what the panel shows -------------------------------------------------------------------------
+
+
+def exercise_app(tmp_path, exercise: Exercise, lesson) -> BlockApp:
+    return BlockApp(tmp_path, lambda context: ExercisePanel(exercise, context), lesson=lesson)
+
+
+def builtin_exercise(lesson_id: str):
+    lessons = load_course(builtin_lessons_dir()).lessons
+    lesson = next(lesson for lesson in lessons if lesson.id == lesson_id and lesson.lang == "en")
+    return lesson, lesson.exercises()[0]
+
+
+async def test_before_the_first_check_nothing_empty_is_drawn(tmp_path):
+    lesson, exercise = builtin_exercise("data")
+    app = exercise_app(tmp_path, exercise, lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(ExercisePanel)
+        editor = panel.query_one(TextArea)
+        keys = panel.query_one(".keys")
+        # the box holds its editor and its key line, and nothing else: no blank rows below
+        assert panel.outer_size.height == editor.outer_size.height + keys.outer_size.height + 2
+        # and the starter's docstring fits the editor's width at 80x24 (no line scrolls sideways)
+        assert max(len(line) for line in exercise.starter.splitlines()) <= editor.content_size.width - 5
+
+
+async def test_the_solution_is_offered_only_after_the_hints_and_its_viewing_is_recorded(tmp_path):
+    lesson, exercise = builtin_exercise("data")
+    assert exercise.solution and exercise.reveal == "after-hints"
+    messages: list[object] = []
+    app = exercise_app(tmp_path, exercise, lesson)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        panel = app.query_one(ExercisePanel)
+        button = panel.query_one("#solution-button")
+        for n in range(1, len(exercise.hints) + 1):
+            assert not button.display  # hints first
+            panel.hint()
+            await pilot.pause()
+            assert f"Hint {n} of {len(exercise.hints)}" in text_of(panel.query_one("#hints"))
+        assert button.display and not panel.query("#solution")
+        panel.hint()  # past the last hint: offered, not shown
+        await pilot.pause()
+        assert not panel.query("#solution") and not app.store.solution_seen(lesson.key, exercise.id)
+        panel.hint()  # asked again: shown
+        await pilot.pause()
+        assert panel.query("#solution") and not button.display
+        assert "return X, y.reshape((-1, 1))" in panel.query_one("#solution", CodeView).source
+        assert app.store.solution_seen(lesson.key, exercise.id)
+        assert any(isinstance(m, ExercisePanel.SolutionShown) for m in messages)
+    # seen once, shown again when the learner comes back
+    again = exercise_app(tmp_path, exercise, lesson)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.query_one(ExercisePanel).query("#solution")
+
+
+async def test_unreadable_saved_exercise_code_is_read_only_and_kept(tmp_path):
+    lesson, exercise = builtin_exercise("data")
+    app = exercise_app(tmp_path, exercise, lesson)
+    saved = app.store.exercise_path(lesson.key, exercise.id)
+    saved.mkdir(parents=True)  # there, but not readable as a file
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(ExercisePanel)
+        editor = panel.query_one(TextArea)
+        assert editor.read_only and str(saved) in text_of(panel.query_one("#read-error"))
+        editor.focus()
+        await type_text(pilot, "x")
+        panel.flush()
+        assert panel.reset() is False
+    assert saved.is_dir() and not list(saved.iterdir())

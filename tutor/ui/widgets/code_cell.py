@@ -36,6 +36,7 @@ class CodeView(Static):
 
     def __init__(self, source: str, caption: str = "", **kwargs: object) -> None:
         super().__init__(syntax(source), **kwargs)  # type: ignore[arg-type]
+        self.source = source
         if caption:
             self.border_title = caption
 
@@ -59,7 +60,7 @@ class CodeCell(LessonBlock):
     class Finished(Message):
         """Posted when a run of this cell ended: "ok", "error", "interrupted" or "died"."""
 
-        cell: "CodeCell"
+        cell: CodeCell
         status: str
 
     def __init__(self, code: Code, context: LessonContext, **kwargs: object) -> None:
@@ -81,8 +82,8 @@ class CodeCell(LessonBlock):
         read_only = self.read_error is not None
         yield TextArea.code_editor(self.initial, language="python", theme="css", read_only=read_only, id="editor")
         if self.read_error is not None:
-            path = self.read_error.path
-            yield Static(t("cell.read_failed", self.lang, error=visible(self.read_error.error), path=path), id="read-error")
+            error, path = visible(self.read_error.error), self.read_error.path
+            yield Static(t("cell.read_failed", self.lang, error=error, path=path), id="read-error")
         yield Static(t("cell.hint", self.lang), classes="keys")
         yield OutputView(self.lang, id="output")
 

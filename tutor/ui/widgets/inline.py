@@ -56,13 +56,13 @@ def inline_markdown(source: str, style: str = "", *, reflow_lines: bool = True, 
     position = 0
     for match in (SPANS if emphasis else CODE_SPANS).finditer(source):
         text.append(source[position : match.start()])
-        code, bold, emphasis = match.groups()
+        code, bold, italic = match.groups()
         if code is not None:
             text.append(code, style="bold")
         elif bold is not None:
             text.append(bold, style="bold")
         else:
-            text.append(emphasis, style="italic")
+            text.append(italic, style="italic")
         position = match.end()
     text.append(source[position:])
     return text

@@ -31,7 +31,7 @@ class WrappingRadioButton(RadioButton):
     """A radio button whose long answer wraps onto more lines instead of being cut off."""
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
-        return max(1, len(self.render().wrap(width)))  # type: ignore[union-attr]
+        return max(1, len(self.render().wrap(width)))
 
 
 class SubmitRequested(Message):
@@ -81,7 +81,7 @@ class QuizPanel(LessonBlock):
     class Answered(Message):
         """Posted when the learner's answer was graded and recorded."""
 
-        panel: "QuizPanel"
+        panel: QuizPanel
         answer: Any
         verdict: Verdict
 
@@ -89,7 +89,7 @@ class QuizPanel(LessonBlock):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.quiz = quiz
         self.context = context
-        self.order: tuple[int, ...] = option_order(quiz, str(context.progress.learner_seed()))
+        self.order: tuple[int, ...] = option_order(quiz, context.progress.learner_seed())
 
     @property
     def lang(self) -> str:
