@@ -31,6 +31,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "第 {n}/{m} 步结束，这是本课最后一步。",
     },
     "plain.prompt.step": {"en": "[enter] next step · back · help >", "zh": "[回车] 下一步 · 上一步 · 帮助 >"},
+    "plain.prompt.last_step": {
+        "en": "[enter] finish the lesson · back · help >",
+        "zh": "[回车] 完成本课 · 上一步 · 帮助 >",
+    },
     "plain.lesson_status": {"en": "{title}: {status}.", "zh": "{title}：{status}。"},
     "plain.course_end": {
         "en": "That was the course's last lesson.",
@@ -75,6 +79,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "plain.cell.saved": {
         "en": "Your edited version of this cell (saved from the app):",
         "zh": "这是你修改过的代码（在应用中保存的）：",
+    },
+    "plain.cell.enter": {
+        "en": "{line!r} is not a command here: enter runs the code, skip goes on, help lists the commands.",
+        "zh": "{line!r} 在这里不是命令：回车运行代码，跳过 继续，帮助 查看命令。",
     },
     "plain.prompt.cell": {"en": "[enter] run this code · skip · help >", "zh": "[回车] 运行这段代码 · 跳过 · 帮助 >"},
     # experiments
@@ -128,13 +136,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # exercises
     "plain.ex.starter": {"en": "The starting point:", "zh": "初始代码："},
     "plain.prompt.exercise": {
-        "en": "The path of your .py file, or type your function and end it with a line {end} · hint · skip >",
-        "zh": "输入你的 .py 文件路径，或直接输入函数并以单独一行 {end} 结束 · 提示 · 跳过 >",
+        "en": "Your function: a .py path, or type it and end with a line {end} · hint · skip >",
+        "zh": "你的函数：.py 文件路径，或直接输入并以单独一行 {end} 结束 · 提示 · 跳过 >",
     },
     "plain.prompt.exercise_saved": {
-        "en": "[enter] check the code you saved last · a .py path · or type your function and end it "
-        "with a line {end} · hint · skip >",
-        "zh": "[回车] 检查你上次保存的代码 · .py 文件路径 · 或直接输入函数并以单独一行 {end} 结束 · 提示 · 跳过 >",
+        "en": "[enter] check your saved code · a .py path · or type it, ending with a line {end} · hint · skip >",
+        "zh": "[回车] 检查你保存的代码 · .py 文件路径 · 或直接输入，以单独一行 {end} 结束 · 提示 · 跳过 >",
     },
     "plain.ex.nothing_saved": {
         "en": "There is no code of yours yet: give a file or type the function.",

@@ -60,9 +60,13 @@ class Blocks:
         if saved is not None:
             self.s.say("plain.cell.saved", "muted")
         self.s.code(Code("static", code, block.where))
-        command, _ = await self.s.ask(t("plain.prompt.cell", self.lang), ("skip",))
-        if command == "skip":
-            return
+        while True:
+            command, line = await self.s.ask(t("plain.prompt.cell", self.lang), ("skip",))
+            if command == "skip":
+                return
+            if not line.strip():
+                break
+            self.s.say("plain.cell.enter", "warn", line=visible(line.strip()))
 
         async def run() -> None:
             await self.run_cell(block, code)

@@ -22,6 +22,9 @@ from tutor.plain.console import INTERRUPT, Console
 from tutor.plain.text import markdown_lines, wrap
 from tutor.progress import DONE, ProgressError, ProgressStore
 
+# torch- and textual-free, shared so that both front ends continue at the same step
+from tutor.ui.navigation import continue_point
+
 
 class Session:
     def __init__(self, console: Console, courses: list[Course], store: ProgressStore,
@@ -164,14 +167,9 @@ class Session:
                      if text in (lesson.id, lesson.key, lesson.stem)), None)
 
     def resume(self) -> tuple[Lesson, int] | None:
-        last = self.store.last()
-        if last is None:
-            return None
-        key, step = last
-        for lesson in self.lessons:
-            if lesson.key == key:
-                return lesson, max(0, min(step, len(lesson.steps) - 1))
-        return None
+        """Where "continue" goes, the same step as the app's: the first unfinished step of the
+        first unfinished lesson (None once the course is done)."""
+        return continue_point(self.store, self.lessons)
 
     def start_step(self, lesson: Lesson) -> int:
         return max(0, min(self.store.step_of(lesson.key), len(lesson.steps) - 1))
@@ -266,7 +264,7 @@ class Session:
             self.blank()
         last = index == len(lesson.steps) - 1
         self.say("plain.end_of_lesson" if last else "plain.end_of_step", "muted", n=index + 1, m=len(lesson.steps))
-        await self.ask(t("plain.prompt.step", self.lang))
+        await self.ask(t("plain.prompt.last_step" if last else "plain.prompt.step", self.lang))
 
     def code(self, block: Code) -> None:
         source = block.source

@@ -23,7 +23,7 @@ Style = Callable[[str, str], str]
 _WIDE = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 # A line may not start with these: they stay with the word before them.
 _CLOSING = "，。、；：！？）」』》〉】,.;:!?)]}%”’"
-_TOKEN = re.compile(rf"[{_WIDE}][{re.escape(_CLOSING)}]*|[^\s{_WIDE}]+|\s+")
+_TOKEN = re.compile(rf"[{_WIDE}][{re.escape(_CLOSING)}]*|[^\s{_WIDE}]+[{re.escape(_CLOSING)}]*|\s+")
 
 
 def no_style(text: str, kind: str) -> str:
