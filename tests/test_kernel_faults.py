@@ -1,0 +1,278 @@
+"""The kernel under faults that outlive a cell: processes the learner's code starts, forked copies
+of the kernel, forged protocol lines, deaths between requests, and a kernel left idle.
+
+Every test drives a real kernel through its client (or a real app process around a client) and
+asserts what a learner or a class server would notice: processes still running, a cell showing
+another cell's result, a death nobody was told about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tutor.kernel import protocol as P
+from tutor.kernel.client import KernelClient, KernelOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+ENDS_WITHIN = 3.0  # seconds: whatever ends the kernel, what it started is gone by then
+
+# 50 forked children that sleep, one that loops, and a subprocess: their pids, printed.
+SPAWN = """\
+import os, subprocess, time
+pids = []
+for _ in range(50):
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(60)
+        os._exit(0)
+    pids.append(pid)
+pid = os.fork()
+if pid == 0:
+    while True:
+        pass
+pids.append(pid)
+pids.append(subprocess.Popen(['sleep', '60']).pid)
+print(*pids, flush=True)
+"""
+
+
+def gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "\nState:\tZ" in status.read()  # a zombie waiting to be reaped runs nothing
+    except FileNotFoundError:
+        return True
+
+
+async def still_running_after(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if not gone(pid)]
+        if not alive:
+            return []
+        await asyncio.sleep(0.05)
+    return [pid for pid in pids if not gone(pid)]
+
+
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+async def events_of(request, timeout: float = 60) -> list:
+    return await asyncio.wait_for(request.wait(), timeout)
+
+
+def stdout_of(events: list) -> str:
+    return "".join(e.text for e in events if isinstance(e, P.Stream) and e.name == "stdout")
+
+
+async def spawned(client: KernelClient) -> list[int]:
+    events = await events_of(client.execute(SPAWN))
+    assert events[-1] == P.Done("ok"), events
+    pids = [int(word) for word in stdout_of(events).split()]
+    assert len(pids) == 52 and not [pid for pid in pids if gone(pid)]
+    return pids
+
+
+async def ready_client(**options) -> tuple[KernelClient, list[tuple[str, str]]]:
+    statuses: list[tuple[str, str]] = []
+    client = KernelClient(KernelOptions(**options), on_status=lambda s, d: statuses.append((s, d)))
+    await client.wait_ready(90)
+    return client, statuses
+
+
+# ------------------------------------------------------------------------ processes the learner started
+
+
+async def end_by_shutdown(client: KernelClient) -> None:
+    await client.shutdown()
+
+
+async def end_by_restart(client: KernelClient) -> None:
+    await client.restart()
+
+
+async def end_by_outside_sigkill(client: KernelClient) -> None:
+    assert client.pid is not None
+    os.kill(client.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("end", [end_by_shutdown, end_by_restart, end_by_outside_sigkill],
+                         ids=["quit", "restart", "sigkill-kernel"])
+async def test_what_learner_code_started_ends_with_the_kernel(end):
+    client, _ = await ready_client()
+    pids: list[int] = []
+    try:
+        pids = await spawned(client)
+        await end(client)
+        assert await still_running_after(pids, ENDS_WITHIN) == []
+    finally:
+        kill_all(pids)
+        await client.shutdown()
+
+
+APP = """\
+import asyncio, sys
+from tutor.kernel.client import KernelClient
+async def main():
+    client = KernelClient()
+    await client.wait_ready(90)
+    events = await client.execute(sys.argv[1]).wait()
+    pids = "".join(e.text for e in events if getattr(e, "name", "") == "stdout").split()
+    print(client.pid, *pids, flush=True)
+    await asyncio.sleep(120)
+asyncio.run(main())
+"""
+
+
+async def test_what_learner_code_started_ends_when_the_app_is_sigkilled():
+    app = subprocess.Popen([sys.executable, "-c", APP, SPAWN], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    pids: list[int] = []
+    try:
+        line = await asyncio.wait_for(asyncio.to_thread(app.stdout.readline), 120)
+        pids = [int(word) for word in line.split()]
+        assert len(pids) == 53 and not [pid for pid in pids if gone(pid)]  # the kernel and 52 more
+        app.send_signal(signal.SIGKILL)  # no shutdown, no cleanup of any kind
+        app.wait()
+        assert await still_running_after(pids, ENDS_WITHIN) == []
+    finally:
+        app.kill()
+        app.wait()
+        kill_all(pids)
+
+
+# ------------------------------------------------------------------------ only the kernel answers
+
+
+async def test_after_a_fork_without_exit_each_cell_shows_its_own_result():
+    client, _ = await ready_client()
+    try:
+        events = await events_of(client.execute("import os\nchild = os.fork()\n'parent' if child else 'child'"))
+        assert [e.text for e in events if isinstance(e, P.Result)] == ["'parent'"]
+        assert events[-1] == P.Done("ok")
+        for n in range(5):
+            events = await events_of(client.execute(f"{n} * 10"))
+            assert [e.text for e in events if isinstance(e, P.Result)] == [str(n * 10)], events
+        # The copy finished its cell and left, rather than waiting for requests.
+        child = int([e.text for e in await events_of(client.execute("child")) if isinstance(e, P.Result)][0])
+        assert await still_running_after([child], ENDS_WITHIN) == []
+    finally:
+        await client.shutdown()
+
+
+FORGE = """\
+import os, sys, time
+events = int(sys.argv[sys.argv.index('--events') + 1])
+os.write(events, b'{"type": "Done", "status": "ok", "result": null}\\n')
+os.write(events, b'{"_request": %d, "_token": "guess", "type": "Done", "status": "error", "result": null}\\n'
+         % REQUEST)
+os.write(events, b'{"type": "Result", "text": "forged"}\\n')
+time.sleep(0.3)
+'the real end'
+"""
+
+
+async def test_a_forged_done_line_on_the_event_pipe_does_not_end_the_request():
+    client, _ = await ready_client()
+    try:
+        await events_of(client.execute("1"))  # request 1
+        events = await events_of(client.execute(FORGE.replace("REQUEST", "2")))  # request 2
+        assert [e.text for e in events if isinstance(e, P.Result)] == ["'the real end'"], events
+        assert events[-1] == P.Done("ok")
+        assert [e.text for e in await events_of(client.execute("'next'")) if isinstance(e, P.Result)] == ["'next'"]
+    finally:
+        await client.shutdown()
+
+
+# ------------------------------------------------------------------------ deaths between requests
+
+
+THREAD_DIES = """\
+import os, sys, threading, time
+def fail():
+    time.sleep(0.3)
+    sys.stderr.write('Traceback (most recent call last):\\n  File "x.py", line 1, in run\\n'
+                     'RuntimeError: the background job failed\\n')
+    sys.stderr.flush()
+    os._exit(7)
+threading.Thread(target=fail).start()
+"""
+
+
+async def test_a_kernel_that_dies_while_idle_says_so_with_its_last_words():
+    client, statuses = await ready_client()
+    try:
+        await events_of(client.execute("kept = 1\n" + THREAD_DIES))
+        pid = client.pid
+        deadline = time.monotonic() + 30
+        while client.pid in (None, pid) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert ("restarting", "the kernel exited with status 7; the last thing it wrote was: "
+                              "RuntimeError: the background job failed") in statuses
+        assert client.last_death is not None and "status 7" in client.last_death
+        events = await events_of(client.execute("kept"))
+        assert "Traceback" not in "".join(e.text for e in events if isinstance(e, P.Stream))  # not the next cell's
+        assert [e.ename for e in events if isinstance(e, P.Error)] == ["NameError"]
+    finally:
+        await client.shutdown()
+
+
+async def test_an_outside_sigkill_is_told_as_it_is():
+    client, statuses = await ready_client()
+    try:
+        os.kill(client.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not any(s == "restarting" for s, _ in statuses) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        detail = next(d for s, d in statuses if s == "restarting")
+        assert detail.startswith("the kernel was killed by signal SIGKILL from outside the tutor"), detail
+        assert "may have run out of memory" not in detail
+    finally:
+        await client.shutdown()
+
+
+# ------------------------------------------------------------------------ started on demand, stopped when idle
+
+
+async def test_no_kernel_until_asked_and_an_idle_kernel_is_stopped_then_started_on_demand():
+    statuses: list[tuple[str, str]] = []
+    client = KernelClient(KernelOptions(idle_timeout=1.0), on_status=lambda s, d: statuses.append((s, d)))
+    assert client.pid is None and statuses == []  # made, not started: a reading learner needs none
+    await client.ensure_started()
+    await client.wait_ready(90)
+    pids: list[int] = []
+    try:
+        pids = [client.pid, *await spawned(client)]
+        await events_of(client.execute("forgotten = 1"))
+        assert await still_running_after(pids, 1.0 + ENDS_WITHIN + 2.0) == []
+        assert statuses[-1] == ("stopped", "the kernel was stopped after 1 s idle")
+        assert client.pid is None and client.last_death == "the kernel was stopped after 1 s idle"
+        events = await events_of(client.execute("forgotten"))
+        assert [e.ename for e in events if isinstance(e, P.Error)] == ["NameError"]
+        assert [s for s, _ in statuses[-5:]] == ["stopped", "starting", "ready", "busy", "ready"]
+    finally:
+        kill_all(pids)
+        await client.shutdown()
+
+
+async def test_a_busy_kernel_is_not_stopped_for_idleness():
+    client, statuses = await ready_client(idle_timeout=0.5)
+    try:
+        events = await events_of(client.execute("import time\ntime.sleep(1.5)\n'finished'"))
+        assert [e.text for e in events if isinstance(e, P.Result)] == ["'finished'"]
+        assert "stopped" not in [s for s, _ in statuses]
+    finally:
+        await client.shutdown()
