@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+import tutor.ui
 from tests.app_helpers import FIXTURE_COURSE
 from tutor.content.discover import load_course
 from tutor.content.model import Lesson
@@ -25,7 +26,12 @@ def demo_lesson() -> Lesson:
 
 
 class BlockApp(App[None]):
-    """Shows `make(context)` in a scrolling column, as a step would."""
+    """Shows `make(context)` in a scrolling column, as a step would: the tutor's styles, and the
+    lesson screen's padding, so widths are the ones a learner gets."""
+
+    CSS_PATH = str(Path(tutor.ui.__file__).parent / "tutor.tcss")
+    # a step is longer than the screen: its scrollbar takes its columns too
+    CSS = "#content { height: 1fr; padding: 0 1; overflow-y: scroll; }"
 
     def __init__(
         self,

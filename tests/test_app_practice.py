@@ -49,7 +49,7 @@ async def test_wrong_then_right_squared_loss_trains_beside_the_core(tmp_path):
         await write_body(pilot, editor, RIGHT)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "passes every case" in text_of(panel.query_one("#diagnosis")), 60, "the pass")
-        then = await wait_for(pilot, lambda: panel.query(ExperimentPanel).first(), 10, "the then: run")
+        then = await wait_for(pilot, lambda: next(iter(panel.query(ExperimentPanel)), None), 10, "the then: run")
         await wait_for(pilot, lambda: "done" in status_text(then), 60, "the then: run to finish")
         series = then.query_one(LossPlot).series
         assert set(series) == {"core: loss", "yours: loss"}
@@ -157,8 +157,24 @@ async def test_before_the_first_check_nothing_empty_is_drawn(tmp_path):
         keys = panel.query_one(".keys")
         # the box holds its editor and its key line, and nothing else: no blank rows below
         assert panel.outer_size.height == editor.outer_size.height + keys.outer_size.height + 2
-        # and the starter's docstring fits the editor's width at 80x24 (no line scrolls sideways)
-        assert max(len(line) for line in exercise.starter.splitlines()) <= editor.content_size.width - 5
+
+
+BUILTIN_EXERCISES = [
+    (lesson, exercise) for lesson in load_course(builtin_lessons_dir()).lessons for exercise in lesson.exercises()
+]
+
+
+@pytest.mark.parametrize(
+    ("lesson", "exercise"), BUILTIN_EXERCISES, ids=[f"{l.stem}.{l.lang}" for l, _ in BUILTIN_EXERCISES]
+)
+async def test_every_starter_fits_the_editor_at_80x24(tmp_path, lesson, exercise):
+    app = exercise_app(tmp_path, exercise, lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = app.query_one(ExercisePanel).query_one(TextArea)
+        wide = [line for line in exercise.starter.splitlines() if len(line) > 40]
+        # no line of the starter runs past the editor's right edge (it would scroll sideways)
+        assert editor.max_scroll_x == 0, wide
 
 
 async def test_the_solution_is_offered_only_after_the_hints_and_its_viewing_is_recorded(tmp_path):
