@@ -15,7 +15,7 @@ import re
 import stat
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -32,9 +32,46 @@ def reason(e: OSError) -> str:
     return e.strerror or str(e) or type(e).__name__
 
 
+# On a shared class server home dirs are often 0755: the learner's data dir and everything in
+# it are private whatever the umask, so a classmate cannot even list it.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private(folder: Path) -> None:
+    """Bring `folder` and everything below it to 0700 folders and 0600 files: data dirs made by
+    older versions (0755) are closed at the next start.
+
+    Best effort past the folder itself: a file the learner does not own is left as it is.
+    """
+    os.chmod(folder, PRIVATE_DIR)
+    for root, dirs, names in os.walk(folder):
+        for name, mode in [(d, PRIVATE_DIR) for d in dirs] + [(n, PRIVATE_FILE) for n in names]:
+            path = Path(root, name)
+            try:
+                if not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) != mode:
+                    os.chmod(path, mode)
+            except OSError:
+                continue
+
+
+def _make_dirs_private(folder: Path) -> None:
+    """mkdir -p where each folder created is 0700 (mkdir's mode= applies to the last one only)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        os.chmod(created, PRIVATE_DIR)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash at any point leaves the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace `path` with `data` so that a crash at any point leaves the old or the new file.
+
+    The file is 0600 (mkstemp's mode, kept by os.replace); every folder made for it is 0700.
+    """
+    _make_dirs_private(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -68,7 +105,7 @@ def fsync_dir(folder: Path) -> None:
 
 def move_aside(path: Path, when: datetime, prefix: str) -> Path:
     """Rename `path` to <prefix><UTC time>[-n].json without ever replacing a file."""
-    stamp = when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1000):
         suffix = "" if n == 0 else f"-{n}"
         target = path.with_name(f"{prefix}{stamp}{suffix}.json")
@@ -91,7 +128,7 @@ def move_aside(path: Path, when: datetime, prefix: str) -> Path:
 
 def _copy_exclusive(source: Path, target: Path) -> None:
     data = source.read_bytes()
-    with open(target, "xb") as f:
+    with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())

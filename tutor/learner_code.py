@@ -94,13 +94,13 @@ class LearnerCode:
         old_cells = self.data_dir.joinpath(CELLS_DIR, *key_parts(old_key))
         new_cells = self.data_dir.joinpath(CELLS_DIR, *key_parts(new_key))
         if old_cells.is_dir() and not old_cells.is_symlink() and not new_cells.exists():
-            new_cells.parent.mkdir(parents=True, exist_ok=True)
+            new_cells.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             old_cells.rename(new_cells)
         for exercise_id in exercise_ids:
             old = self.exercise_path(old_key, exercise_id)
             new = self.exercise_path(new_key, exercise_id)
             if old.is_file() and not new.exists():
-                new.parent.mkdir(parents=True, exist_ok=True)
+                new.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 old.rename(new)
 
     def has_data(self) -> bool:

@@ -44,7 +44,9 @@ from typing import Any, TypedDict
 
 import platformdirs
 
-from tutor.files import ProgressError, atomic_write, move_aside, reason, remove, remove_stale_temps
+from tutor.files import (
+    ProgressError, atomic_write, make_private, move_aside, reason, remove, remove_stale_temps,
+)
 from tutor.learner_code import CELLS_DIR, EXERCISES_DIR, LearnerCode, key_parts
 from tutor.progress_format import FORMAT_VERSION, check_key, check_step, empty, parse
 
@@ -134,6 +136,11 @@ class ProgressStore:
         expected shape, or from an unknown (newer) format version is moved aside to
         progress.corrupt-<UTC time>.json, byte for byte, and the store starts empty.
         """
+        if self.data_dir.is_dir():  # a new learner's is made, private, at the first save
+            try:
+                make_private(self.data_dir)  # 0700 and 0600 on a shared server (tutor/files.py)
+            except OSError:
+                pass  # a read-only home: reading may still work; saving says why not
         remove_stale_temps(self.data_dir)  # left by a session killed mid-write (tutor/files.py)
         self._loaded = True
         self._data = empty()

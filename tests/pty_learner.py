@@ -1,0 +1,128 @@
+"""A learner at a real terminal: a command in a PTY (ptyprocess, from pexpect), its output fed to
+a pyte screen, keys typed into it. Used by the SSH tests and by bench/class.py and
+bench/ssh_bytes.py, which run many of these at once.
+
+A reader thread drains the PTY all the time (an app blocked on a full PTY would stall and make
+every figure wrong) and records when each byte arrived, so latency and bytes per second are
+measured from what really reached the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Sequence
+
+import pyte
+from ptyprocess import PtyProcessUnicode
+
+KEYS = {
+    "enter": "\r", "esc": "\x1b", "tab": "\t", "space": " ", "backspace": "\x7f",
+    "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
+    "pgdn": "\x1b[6~", "pgup": "\x1b[5~", "f1": "\x1bOP",
+}
+
+
+def key(name: str) -> str:
+    """'ctrl+r' -> '\\x12', 'enter' -> '\\r', anything else as typed."""
+    if name.startswith("ctrl+") and len(name) == 6:
+        return chr(ord(name[-1].lower()) - ord("a") + 1)
+    return KEYS.get(name, name)
+
+
+class PtyLearner:
+    def __init__(self, argv: Sequence[str], *, env: dict[str, str] | None = None, cols: int = 80,
+                 rows: int = 24) -> None:
+        environment = {**os.environ, "TERM": "xterm-256color", **(env or {})}
+        self.started = time.monotonic()
+        self.process = PtyProcessUnicode.spawn(list(argv), env=environment, dimensions=(rows, cols))
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.Stream(self.screen)
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.arrivals: list[tuple[float, int]] = []  # (time, bytes) of every read
+        self.closed = False
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = self.process.read(65536)
+            except EOFError:
+                break
+            except OSError:
+                break
+            with self.changed:
+                self.arrivals.append((time.monotonic(), len(chunk.encode("utf-8"))))
+                self.stream.feed(chunk)
+                self.changed.notify_all()
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    # -- reading the screen ---------------------------------------------------------------
+
+    def text(self) -> str:
+        with self.lock:
+            return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, timeout: float = 30.0) -> float:
+        """Seconds from now until `needle` is on the screen; TimeoutError with the screen if never."""
+        start = time.monotonic()
+        deadline = start + timeout
+        with self.changed:
+            while needle not in "\n".join(self.screen.display):
+                left = deadline - time.monotonic()
+                if left <= 0 or self.closed:
+                    screen = "\n".join(self.screen.display)
+                    raise TimeoutError(f"{needle!r} not on screen after {timeout:.0f} s:\n{screen}")
+                self.changed.wait(min(left, 0.5))
+        return time.monotonic() - start
+
+    def bytes_between(self, start: float, end: float) -> int:
+        with self.lock:
+            return sum(n for t, n in self.arrivals if start <= t < end)
+
+    # -- typing -----------------------------------------------------------------------------
+
+    def press(self, *names: str) -> None:
+        for name in names:
+            self.process.write(key(name))
+
+    def type(self, text: str) -> None:
+        self.process.write(text)
+
+    def keypress_latency(self, name: str, timeout: float = 10.0) -> float:
+        """Seconds from a key press until the terminal receives the next output."""
+        with self.lock:
+            count = len(self.arrivals)
+        sent = time.monotonic()
+        self.press(name)
+        deadline = sent + timeout
+        with self.changed:
+            while len(self.arrivals) == count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no output within {timeout} s of {name!r}")
+                self.changed.wait(left)
+            return self.arrivals[count][0] - sent
+
+    # -- ending -----------------------------------------------------------------------------
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.isalive()
+
+    def kill(self, sig: int) -> None:
+        self.process.kill(sig)
+
+    def close(self) -> None:
+        try:
+            self.process.terminate(force=True)
+        except Exception:
+            pass
