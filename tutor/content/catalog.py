@@ -88,6 +88,8 @@ EXPERIMENT_PARAMS: dict[str, dict[str, ParamSpec]] = {
     "zero_init": _specs(
         _lr(0.03), _batch_size(10), _num_epochs(3),
         ParamSpec("hidden", "int", 4, "hidden units of the small MLP", min=1, max=64),
+        ParamSpec("model", "str", "linreg", "whose loss is plotted: linear regression's or the MLP's",
+                  choices=("linreg", "mlp")),
     ),
     "ohm": _specs(
         ParamSpec("R", "float", 3.3, "true resistance in ohms", min=0.1, max=100.0),

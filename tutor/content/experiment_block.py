@@ -1,4 +1,4 @@
-"""```experiment blocks (and an exercise's then:): run:, params:, editable:, sweep:, view:, id:."""
+"""```experiment blocks (and an exercise's then:): run:, params:, editable:, sweep:, view:, x:, id:."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from tutor.content.fields import YamlBlock
 from tutor.content.model import Experiment, Where
 from tutor.content.words import quoted, suggest
 
-EXPERIMENT_KEYS = ("run", "params", "editable", "sweep", "view", "id")
+EXPERIMENT_KEYS = ("run", "params", "editable", "sweep", "view", "x", "id")
 VIEWS = ("loss", "path")
+# What the loss may be plotted against; epoch and examples need minibatches (a batch_size).
+X_AXES = ("step", "epoch", "examples")
 MAX_SWEEP = 10
 
 REQUIRED_NOTE = ("an experiment needs run: (one of " + ", ".join(catalog.EXPERIMENT_PARAMS)
-                 + ") and may have params:, editable:, sweep:, view: and id:")
+                 + ") and may have params:, editable:, sweep:, view:, x: and id:")
 
 
 def read_experiment(block: YamlBlock, node: Node, where: Where, what: str = "the experiment block",
@@ -52,6 +54,8 @@ def read_experiment(block: YamlBlock, node: Node, where: Where, what: str = "the
         ok = _sweep(block, entries["sweep"], run, specs, experiment, params_ok) and ok
     if "view" in entries:
         ok = _view(block, entries["view"], run, experiment) and ok
+    if "x" in entries:
+        ok = _x_axis(block, entries["x"], run, specs, experiment) and ok
     if "id" in entries:
         ident = block.identifier(*entries["id"], "experiment")
         ok = ok and ident is not None
@@ -159,4 +163,23 @@ def _view(block: YamlBlock, entry: tuple[Node, Node], run: str, experiment: Expe
                                    "params")
             return False
     experiment.view = view
+    return True
+
+
+def _x_axis(block: YamlBlock, entry: tuple[Node, Node], run: str,
+            specs: dict[str, catalog.ParamSpec], experiment: Experiment) -> bool:
+    key, node = entry
+    axis = block.text(key, node)
+    if axis is None:
+        return False
+    if axis not in X_AXES:
+        block.node_error(node, f"unknown x axis {axis!r}{suggest(axis, X_AXES)}; x is step (the "
+                               f"default), epoch, or examples (the examples seen so far, to compare "
+                               f"batch sizes)")
+        return False
+    if axis != "step" and "batch_size" not in specs:
+        block.node_error(node, f"{run} does not train in minibatches, so it has no {axis} axis; "
+                               f"x: {axis} works with the experiments that have a batch_size")
+        return False
+    experiment.x_axis = axis
     return True

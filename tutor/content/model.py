@@ -89,6 +89,8 @@ class Experiment:
     # "loss" (the default) or "path" (the (w1, w2) path of SGD over the loss surface's rings)
     view: str = "loss"
     id: str = ""
+    # what the loss is plotted against: "step", "epoch" or "examples" (seen so far)
+    x_axis: str = "step"
 
 
 @dataclass

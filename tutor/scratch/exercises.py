@@ -145,8 +145,10 @@ def train_experiment(*, lr=0.03, batch_size=10, num_epochs=3, num_examples=1000,
 
 
 def _mlp_hidden_spread(features, labels, *, hidden, constant, lr, batch_size, num_epochs, seed,
-                       stop, impl):
+                       stop, impl, on_step=None):
     """Train a 2-layer tanh MLP; return (max difference between its hidden units, final loss).
+
+    on_step(step, loss) is called after every step with its mean minibatch loss, as train() does.
 
     Each hidden unit j has its own tensors (input weights u_j, bias c_j, output weight v_j), so
     every unit is computed by the very same operations on same-shaped tensors. Units that start
@@ -170,12 +172,17 @@ def _mlp_hidden_spread(features, labels, *, hidden, constant, lr, batch_size, nu
     def net(X):
         return b_out + sum(torch.tanh(torch.matmul(X, u) + c) * v for u, c, v in units)
 
+    step = 0
     for epoch in range(num_epochs):
         for X, y in data_iter(batch_size, features, labels, generator):
             if stop():
                 break
-            loss(net(X), y).sum().backward()
+            l = loss(net(X), y)
+            l.sum().backward()
             update(params, lr, batch_size)
+            step += 1
+            if on_step is not None:
+                on_step(step, l.sum().item() / l.numel())
     with torch.no_grad():
         per_unit = torch.stack([torch.cat([u.reshape(-1), c, v]) for u, c, v in units])
         spread = float((per_unit.max(dim=0).values - per_unit.min(dim=0).values).max())
@@ -183,7 +190,7 @@ def _mlp_hidden_spread(features, labels, *, hidden, constant, lr, batch_size, nu
     return spread, final
 
 
-def zero_init(*, lr=0.03, batch_size=10, num_epochs=3, hidden=4, seed=0, on_point=None,
+def zero_init(*, lr=0.03, batch_size=10, num_epochs=3, hidden=4, model="linreg", seed=0, on_point=None,
               should_stop=None, impl=None):
     """Exercise 1: initialising the weights to zero.
 
@@ -191,17 +198,23 @@ def zero_init(*, lr=0.03, batch_size=10, num_epochs=3, hidden=4, seed=0, on_poin
     every weight gets its own gradient from the data. In a two-layer MLP, though, hidden units
     that start equal (a constant init) get equal gradients and stay equal for ever
     (mlp_constant_max_diff is exactly 0: they act as one unit); a random init breaks the symmetry
-    (mlp_random_max_diff > 0). Curves: linreg's minibatch loss from zeros and from a random init.
+    (mlp_random_max_diff > 0). Curves (model): "linreg", its minibatch loss from zeros and from a
+    random init; "mlp", the MLP's minibatch loss from the constant and from the random init. The
+    facts are the same either way.
     """
     check_impl(impl)
-    rec = Recorder(on_point, should_stop, ["zeros", "random"])
+    if model not in ("linreg", "mlp"):
+        raise ValueError(f"model is 'linreg' or 'mlp', not {model!r}")
+    mlp_labels = {True: "mlp constant", False: "mlp random"}
+    rec = Recorder(on_point, should_stop, ["zeros", "random"] if model == "linreg" else list(mlp_labels.values()))
     features, labels = make_data(seed, impl=impl)
     finals = {}
     for label, init in (("zeros", "zeros"), ("random", "normal")):
         history = train(features, labels, lr=lr, batch_size=batch_size, num_epochs=num_epochs,
-                        init=init, seed=seed, on_step=rec.on_step(label), should_stop=rec.stop,
-                        impl=impl)
-        rec.diverged[label] = history.diverged_at
+                        init=init, seed=seed, should_stop=rec.stop, impl=impl,
+                        on_step=rec.on_step(label) if model == "linreg" else None)
+        if model == "linreg":
+            rec.diverged[label] = history.diverged_at
         finals[label] = loss_on_all(features, labels, history.w, history.b)
     mlp = {}
     for constant in (True, False):
@@ -210,7 +223,8 @@ def zero_init(*, lr=0.03, batch_size=10, num_epochs=3, hidden=4, seed=0, on_poin
             continue
         mlp[constant] = _mlp_hidden_spread(features, labels, hidden=hidden, constant=constant, lr=lr,
                                            batch_size=batch_size, num_epochs=num_epochs, seed=seed,
-                                           stop=rec.stop, impl=impl)
+                                           stop=rec.stop, impl=impl,
+                                           on_step=rec.on_step(mlp_labels[constant]) if model == "mlp" else None)
     facts = {
         "zeros_final_loss": finals["zeros"],
         "random_final_loss": finals["random"],
