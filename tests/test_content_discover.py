@@ -129,12 +129,12 @@ def test_check_without_paths_checks_the_built_in_course_and_tutor_lessons(tmp_pa
     package = tmp_path / "tutor"
     write(package / "_lessons", {"01-a.md": lesson("a"), "02-b.md": lesson("b")})
     monkeypatch.setattr(tutor, "__file__", str(package / "__init__.py"))
-    folder = write(tmp_path / "extra", {"01-a.md": lesson("a", lang="fr")})
+    folder = write(tmp_path / "extra", {"01-a.md": lesson("c", lang="fr")})
     out, err = io.StringIO(), io.StringIO()
     assert run_check([], out, err, env_value=str(folder)) == 1
     assert err.getvalue().splitlines() == [
-        f"{folder / '01-a.md'}:4:7: error: lang is fr but the file name says en; a file name "
-        f"without a language suffix means en: write lang: en, or name the file 01-a.fr.md",
+        f"{folder / '01-a.md'}:4:7: error: lang fr cannot be shown: the tutor's screens are in "
+        f"en and zh only; write lang: en or lang: zh",
         "checked 3 lesson files in 2 courses: 1 error in 1 file"]
 
 

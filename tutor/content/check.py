@@ -8,11 +8,21 @@ the course is valid.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from tutor.content.across_courses import check_across_courses
+from tutor.content.course_file import COURSE_FILE
 from tutor.content.discover import (
-    ENV_VAR, default_lesson_dirs, lesson_files, load_course, load_folder,
+    BUILTIN_NAME,
+    ENV_VAR,
+    builtin_lessons_dir,
+    default_lesson_dirs,
+    is_lesson_file,
+    lesson_files,
+    load_course,
+    load_folder,
 )
 from tutor.content.model import Course, LessonError, Where
 
@@ -21,51 +31,74 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _check(paths: list[Path]) -> tuple[list[LessonError], int, int]:
-    """(errors, lesson files checked, courses checked) for files and folders."""
+def _check(paths: list[Path], reference: Sequence[Path] = ()
+           ) -> tuple[list[LessonError], int, int]:
+    """(errors, lesson files checked, courses checked) for files and folders.
+
+    The folders in `reference` (the built-in course, --lessons, TUTOR_LESSONS) are loaded too,
+    so that ids shadowing theirs are found, but only errors in `paths` are reported.
+    """
     errors: list[LessonError] = []
-    files = 0
-    folders: dict[Path, list[Path] | None] = {}
+    whole: set[Path] = set()
+    chosen: dict[Path, set[Path]] = {}
     for path in map(Path, paths):
         if path.is_dir():
-            folders[path] = None
+            whole.add(_same(path))
+            chosen.setdefault(_same(path), set())
         elif path.is_file():
             # a file is checked with its folder's other lessons, for the cross-file rules
-            chosen = folders.setdefault(path.parent, [])
-            if chosen is not None:
-                chosen.append(path)
+            chosen.setdefault(_same(path.parent), set()).add(_same(path))
         else:
             errors.append(LessonError(Where(path, 0, 0), "no such file or folder"))
-    for folder, chosen in folders.items():
-        if chosen is None:
-            course = load_folder(folder, "the command line")
-            files += len(course.lessons) + sum(1 for b in course.broken if b.path != folder)
+    folders = {_same(p): p for p in [*reference, *paths] if Path(p).is_dir()}
+    folders.update({_same(Path(p).parent): Path(p).parent for p in paths if Path(p).is_file()})
+    courses = {key: _load(path, chosen.get(key, set())) for key, path in folders.items()}
+    check_across_courses(list(courses.values()))
+    files = 0
+    for key, wanted in chosen.items():
+        course = courses[key]
+        if key in whole:
+            files += len(course.lessons) + sum(1 for b in course.broken
+                                               if b.path.name != COURSE_FILE and b.path != course.root)
             errors += course.errors()
             continue
-        others = [p for p in lesson_files(folder) if p not in chosen]
-        course = load_course(folder, files=sorted(set(chosen)) + others)
-        wanted = set(chosen)
-        files += len(wanted)
-        errors += [e for e in course.errors() if e.where.path in wanted]
+        files += sum(1 for p in wanted if p.name != COURSE_FILE)
+        errors += [e for e in course.errors() if _same(e.where.path) in wanted]
     errors.sort(key=lambda e: (str(e.where.path), e.where.line, e.where.col))
-    return errors, files, len(folders)
+    return errors, files, len(chosen)
 
 
-def check_paths(paths: list[Path]) -> list[LessonError]:
+def _load(folder: Path, wanted: set[Path]) -> Course:
+    """The folder's course, with any file named on the command line that is not a lesson file
+    by its name (notes.txt, README.md) read as one: it was asked for, so it is never skipped."""
+    name = BUILTIN_NAME if _same(folder) == _same(builtin_lessons_dir()) else None
+    extra = sorted(p for p in wanted if not is_lesson_file(p) and p.name != COURSE_FILE)
+    if not extra:
+        return load_folder(folder, "the command line", name)
+    return load_course(folder, name, files=[*lesson_files(folder), *extra])
+
+
+def _same(path: Path) -> Path:
+    """One name per file or folder, however the command line spelt it."""
+    return Path(path).resolve()
+
+
+def check_paths(paths: list[Path], reference: Sequence[Path] = ()) -> list[LessonError]:
     """Every error in the given lesson files and course folders, sorted by file and line."""
-    return _check(paths)[0]
+    return _check(paths, reference)[0]
 
 
-def run_check(paths: list[Path], out: TextIO, err: TextIO, env_value: str | None = None) -> int:
+def run_check(paths: list[Path], out: TextIO, err: TextIO, env_value: str | None = None,
+              extra_dirs: Sequence[Path] = ()) -> int:
     """Check lessons; 0 and a one-line summary when valid, 1 and every error otherwise.
 
-    No paths: the built-in course plus the folders of TUTOR_LESSONS (env_value; the caller reads
-    the environment).
+    No paths: the built-in course, the --lessons folders (extra_dirs) and the folders of
+    TUTOR_LESSONS (env_value; None reads the environment). Given paths are checked against
+    those courses too, for ids that shadow theirs.
     """
-    if not paths:
-        paths = default_lesson_dirs((), env_value if env_value is not None
-                                    else os.environ.get(ENV_VAR))
-    errors, files, courses = _check(list(paths))
+    env = env_value if env_value is not None else os.environ.get(ENV_VAR)
+    reference = default_lesson_dirs(extra_dirs, env)
+    errors, files, courses = _check(list(paths) or reference, reference)
     checked = f"checked {_plural(files, 'lesson file')} in {_plural(courses, 'course')}"
     if not errors:
         out.write(f"{checked}: no errors\n")

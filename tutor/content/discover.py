@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import tutor
+from tutor.content.across_courses import check_across_courses
+from tutor.content.course_file import read_course_file
 from tutor.content.model import (
     BUILTIN_COURSE,
     BrokenLesson,
+    Code,
     Course,
     Exercise,
+    Experiment,
     Lesson,
     LessonError,
+    Prose,
     Quiz,
+    Step,
     Where,
 )
 from tutor.content.parse import parse_lesson, split_file_name
@@ -54,105 +60,217 @@ def lesson_files(root: Path) -> list[Path]:
 
 
 def load_course(root: Path, name: str | None = None, files: list[Path] | None = None) -> Course:
-    """Every lesson file of `root` (or just `files`), parsed and checked against each other."""
+    """Every lesson file of `root` (or just `files`), parsed and checked against each other, with
+    the folder's course.yaml."""
     root = Path(root)
     course = Course(name or root.name, root)
     paths = lesson_files(root) if files is None else files
     parsed = [parse_lesson(path) for path in paths]
     lessons = [item for item in parsed if isinstance(item, Lesson)]
-    course.broken = [item for item in parsed if isinstance(item, BrokenLesson)]
-    for lesson in lessons:
+    broken = [item for item in parsed if isinstance(item, BrokenLesson)]
+    partials = [b.partial for b in broken if b.partial is not None]
+    for lesson in lessons + partials:
         lesson.course = course.key
-    problems = _cross_file_errors(lessons)
+    problems = _cross_file_errors(lessons, partials)
+    for item in broken:
+        item.errors = _by_line(item.errors + problems.get(item.path, []))
+    course.broken = broken
     for lesson in lessons:
         if lesson.path in problems:
-            errors = sorted(problems[lesson.path], key=lambda e: (e.where.line, e.where.col))
-            course.broken.append(BrokenLesson(lesson.path, errors, lesson.id, lesson.title,
-                                              lesson.lang))
+            course.broken.append(BrokenLesson(lesson.path, _by_line(problems[lesson.path]),
+                                              lesson.id, lesson.title, lesson.lang, lesson))
         else:
             course.lessons.append(lesson)
     order = {path: index for index, path in enumerate(paths)}
     course.broken.sort(key=lambda b: order.get(b.path, len(order)))
+    read_course_file(course)
     return course
+
+
+def _by_line(errors: list[LessonError]) -> list[LessonError]:
+    return sorted(errors, key=lambda e: (e.where.line, e.where.col))
 
 
 def _id_where(lesson: Lesson) -> Where:
     return lesson.where or Where(lesson.path)
 
 
-def _cross_file_errors(lessons: list[Lesson]) -> dict[Path, list[LessonError]]:
+Report = Callable[[Where, str], None]
+
+
+def _cross_file_errors(lessons: list[Lesson], partials: list[Lesson]
+                       ) -> dict[Path, list[LessonError]]:
+    """What is wrong between the files of one course. `partials` are the readable parts of
+    broken files: they take part, so one run reports everything, but where a part may be
+    missing only what both sides have is compared."""
     problems: dict[Path, list[LessonError]] = defaultdict(list)
 
     def report(where: Where, message: str) -> None:
         problems[where.path].append(LessonError(where, message))
 
+    everything = lessons + partials
+    incomplete = {id(lesson) for lesson in partials}
     first_by_key: dict[tuple[str, str], Lesson] = {}
-    for lesson in lessons:
+    for lesson in everything:
         first = first_by_key.setdefault((lesson.id, lesson.lang), lesson)
         if first is not lesson:
             report(_id_where(lesson), f"lesson id {lesson.id!r} in {lesson.lang} is already used "
                                       f"by {_id_where(first)}; each lesson needs its own id "
                                       f"(a translation has the same id but another lang)")
 
-    by_id: dict[str, list[Lesson]] = defaultdict(list)
-    for lesson in lessons:
-        if lesson.path not in problems:
-            by_id[lesson.id].append(lesson)
-    for group in by_id.values():
-        original = next((l for l in group if split_file_name(l.path)[1] is None), group[0])
-        for translation in group:
-            if translation is not original:
-                _compare_translation(original, translation, report)
+    originals = [lesson for lesson in everything if split_file_name(lesson.path)[1] is None]
+    by_stem = {split_file_name(lesson.path)[0]: lesson for lesson in originals}
+    for translation in everything:
+        stem, suffix = split_file_name(translation.path)
+        if suffix is None:
+            continue
+        original = by_stem.get(stem)
+        if original is not None and original.id != translation.id:
+            report(_id_where(translation), f"this translation's id is {translation.id!r} but its "
+                                           f"original {original.path.name} has id "
+                                           f"{original.id!r}; a translation keeps its "
+                                           f"original's id")
+            continue
+        if original is None:
+            original = next((o for o in originals if o.id == translation.id), None)
+            if original is None:
+                report(_id_where(translation), f"this is a translation ({suffix}) with no "
+                                               f"original: there is no {stem}.md beside it, nor "
+                                               f"another lesson with id {translation.id!r}; "
+                                               f"write the original (lang: en) as {stem}.md")
+                continue
+            report(_id_where(translation), f"this is lesson {original.id!r} of "
+                                           f"{original.path.name}, so the file must be named "
+                                           f"{split_file_name(original.path)[0]}."
+                                           f"{translation.lang}.md")
+        whole = id(original) not in incomplete and id(translation) not in incomplete
+        _compare_translation(original, translation, report, whole)
 
     # a quiz or exercise id may be shared only by the translations of one lesson
     for kind, items in (("quiz", Lesson.quizzes), ("exercise", Lesson.exercises)):
         owner: dict[str, tuple[Lesson, Quiz | Exercise]] = {}
-        for lesson in lessons:
+        for lesson in everything:
             for item in items(lesson):
-                first = owner.setdefault(item.id, (lesson, item))
-                if first[0].id != lesson.id:
+                first_lesson, first_item = owner.setdefault(item.id, (lesson, item))
+                if first_lesson.id != lesson.id:
                     report(item.where, f"{kind} id {item.id!r} is already used by "
-                                       f"{first[1].where} (lesson {first[0].id!r}); {kind} ids "
-                                       f"must be unique across the course")
+                                       f"{first_item.where} (lesson {first_lesson.id!r}); {kind} "
+                                       f"ids must be unique across the course")
     return problems
 
 
-def _compare_translation(original: Lesson, translation: Lesson, report) -> None:
-    """A translation must ask the same quizzes with the same answers, and the same exercises."""
+SAME = ("a translation has the same steps, blocks, experiments, quizzes (ids, types, answers) "
+        "and exercises as its original")
+
+
+def _compare_translation(original: Lesson, translation: Lesson, report: Report,
+                         whole: bool) -> None:
+    """Report where a translation teaches something else than its original.
+
+    `whole`: both files were read in full; otherwise a block may be missing only because it
+    was wrong, so only the quizzes and exercises both have are compared.
+    """
+    if whole:
+        _compare_structure(original, translation, report)
     source = original.path.name
-    stem = split_file_name(original.path)[0]
-    if split_file_name(translation.path)[0] != stem:
-        report(_id_where(translation), f"this is lesson {original.id!r} of {source}, so the file "
-                                       f"must be named {stem}.{translation.lang}.md")
-    same = "a translation has the same quizzes (ids, types, answers) and exercises as its original"
     theirs = {q.id: q for q in original.quizzes()}
     ours = {q.id: q for q in translation.quizzes()}
     for quiz_id, quiz in theirs.items():
-        if quiz_id not in ours:
+        if quiz_id not in ours and whole:
             report(_id_where(translation), f"quiz {quiz_id!r} of the original ({quiz.where}) is "
-                                           f"missing here; {same}")
+                                           f"missing here; {SAME}")
     for quiz_id, quiz in ours.items():
         if quiz_id not in theirs:
-            report(quiz.where, f"quiz {quiz_id!r} is not in the original {source}; {same}")
+            if whole:
+                report(quiz.where, f"quiz {quiz_id!r} is not in the original {source}; {SAME}")
             continue
         difference = _quiz_difference(theirs[quiz_id], quiz)
         if difference:
             report(quiz.where, f"quiz {quiz_id!r} differs from the original "
-                               f"({theirs[quiz_id].where}): {difference}; {same}")
+                               f"({theirs[quiz_id].where}): {difference}; {SAME}")
     their_exercises = {e.id: e for e in original.exercises()}
     our_exercises = {e.id: e for e in translation.exercises()}
     for exercise_id, exercise in their_exercises.items():
         mine = our_exercises.get(exercise_id)
         if mine is None:
-            report(_id_where(translation), f"exercise {exercise_id!r} of the original "
-                                           f"({exercise.where}) is missing here; {same}")
+            if whole:
+                report(_id_where(translation), f"exercise {exercise_id!r} of the original "
+                                               f"({exercise.where}) is missing here; {SAME}")
         elif mine.implements != exercise.implements:
             report(mine.where, f"exercise {exercise_id!r} implements {mine.implements} here but "
-                               f"{exercise.implements} in the original ({exercise.where}); {same}")
+                               f"{exercise.implements} in the original ({exercise.where}); {SAME}")
     for exercise_id, exercise in our_exercises.items():
-        if exercise_id not in their_exercises:
+        if exercise_id not in their_exercises and whole:
             report(exercise.where, f"exercise {exercise_id!r} is not in the original {source}; "
-                                   f"{same}")
+                                   f"{SAME}")
+
+
+def _compare_structure(original: Lesson, translation: Lesson, report: Report) -> None:
+    """Steps, the blocks of each step, and the experiments, in order."""
+    ours, theirs = translation.steps, original.steps
+    if len(ours) > len(theirs):
+        extra = ours[len(theirs)]
+        report(extra.where, f"step {len(theirs) + 1} ({extra.title!r}) is not in the original, "
+                            f"which has {_plural(len(theirs), 'step')}; {SAME}")
+    elif len(ours) < len(theirs):
+        missing = theirs[len(ours)]
+        report(_id_where(translation), f"this translation has {_plural(len(ours), 'step')} but "
+                                       f"the original has {len(theirs)}: its step "
+                                       f"{len(ours) + 1} ({missing.title!r}, {missing.where}) is "
+                                       f"missing here; {SAME}")
+    else:
+        for number, (mine, other) in enumerate(zip(ours, theirs), 1):
+            here, there = _block_kinds(mine), _block_kinds(other)
+            if here != there:
+                report(mine.where, f"step {number} holds {_listing(here)} here but "
+                                   f"{_listing(there)} in the original ({other.where}); {SAME}")
+    our_runs, their_runs = translation.experiments(), original.experiments()
+    if len(our_runs) != len(their_runs) and len(ours) != len(theirs):
+        report(_id_where(translation), f"this translation has "
+                                       f"{_plural(len(our_runs), 'experiment')} but the original "
+                                       f"has {len(their_runs)}; {SAME}")
+    for mine_run, their_run in zip(our_runs, their_runs):
+        difference = _experiment_difference(their_run, mine_run)
+        if difference:
+            report(mine_run.where, f"this experiment differs from the original's "
+                                   f"({their_run.where}): {difference}; {SAME}")
+
+
+def _block_kinds(step: Step) -> list[str]:
+    """The step's blocks but its prose (which a translation may break up otherwise)."""
+    kinds = []
+    for block in step.blocks:
+        if isinstance(block, Code):
+            kinds.append({"show": f"python show={block.show}", "run": "python run"}
+                         .get(block.kind, "python"))
+        elif not isinstance(block, Prose):
+            kinds.append(type(block).__name__.lower())
+    return kinds
+
+
+def _listing(kinds: list[str]) -> str:
+    return "[" + ", ".join(kinds) + "]" if kinds else "only text"
+
+
+def _experiment_difference(original: Experiment, translation: Experiment) -> str:
+    for name in ("run", "params", "editable", "sweep", "view", "id"):
+        mine, theirs = getattr(translation, name), getattr(original, name)
+        if name == "params":
+            for param in sorted(set(mine) | set(theirs)):
+                if mine.get(param) != theirs.get(param):
+                    return (f"{param} is {_shown(mine.get(param))} here but "
+                            f"{_shown(theirs.get(param))} there")
+        elif mine != theirs:
+            return f"{name} is {_shown(mine)} here but {_shown(theirs)} there"
+    return ""
+
+
+def _shown(value: object) -> str:
+    return "not given" if value in (None, "", []) else repr(value)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _quiz_difference(original: Quiz, translation: Quiz) -> str:
@@ -218,24 +336,26 @@ def env_dirs(env_value: str | None) -> list[Path]:
     return [Path(part) for part in (env_value or "").split(os.pathsep) if part.strip()]
 
 
-def discover(extra_dirs: Sequence[Path] = (), env_value: str | None | object = _FROM_ENV) -> list[Course]:
+def discover(extra_dirs: Sequence[Path] = (), env_value: str | object | None = _FROM_ENV) -> list[Course]:
     """The built-in course, then each --lessons folder, then each folder of TUTOR_LESSONS.
 
     env_value defaults to the TUTOR_LESSONS environment variable; None means no such folders.
     A folder named twice is loaded once.
     """
-    if env_value is _FROM_ENV:
-        env_value = os.environ.get(ENV_VAR)
-    sources = [(builtin_lessons_dir(), "the built-in course", BUILTIN_NAME)]
+    env = os.environ.get(ENV_VAR) if env_value is _FROM_ENV else env_value
+    sources: list[tuple[Path, str, str | None]] = [
+        (builtin_lessons_dir(), "the built-in course", BUILTIN_NAME)]
     sources += [(Path(d), "--lessons", None) for d in extra_dirs]
-    sources += [(d, ENV_VAR, None) for d in env_dirs(env_value)]  # type: ignore[arg-type]
-    courses, seen = [], set()
+    sources += [(d, ENV_VAR, None) for d in env_dirs(env if isinstance(env, str) else None)]
+    courses: list[Course] = []
+    seen: set[Path] = set()
     for path, origin, name in sources:
         key = path.resolve() if path.exists() else path
         if key in seen:
             continue
         seen.add(key)
         courses.append(load_folder(path, origin, name))
+    check_across_courses(courses)
     return courses
 
 

@@ -70,7 +70,7 @@ class YamlBlock:
             indented = _misindented_key(self.lines, mark) if mark is not None else None
             if indented is not None:
                 key, above, key_col, above_col = indented
-                line, col = self.line + mark.line, self.col + key_col + 1  # type: ignore[union-attr]
+                line, col = self.line + mark.line, self.col + key_col + 1
                 self.error(line, col, f"bad YAML in the {self.kind}: {key}: is indented to "
                                       f"column {self.col + key_col + 1} but {above}: above it to "
                                       f"column {self.col + above_col + 1}; the keys of one "

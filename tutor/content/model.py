@@ -208,6 +208,9 @@ class BrokenLesson:
     id: str = ""
     title: str = ""
     lang: str = ""
+    # the lesson as far as it could be read (failed blocks left out), so that the checks across
+    # files (translations, ids) run in the same `tutor check` as the file's own errors
+    partial: Lesson | None = None
 
 
 @dataclass
@@ -218,6 +221,16 @@ class Course:
     root: Path
     lessons: list[Lesson] = field(default_factory=list)
     broken: list[BrokenLesson] = field(default_factory=list)
+    # from the folder's course.yaml, if it has one (see tutor.content.course_file)
+    title: str = ""
+    description: str = ""
+    # lesson ids in the order the course teaches them; empty: by file name
+    order: list[str] = field(default_factory=list)
+
+    @property
+    def display_title(self) -> str:
+        """What a learner sees as the course's name: its title, else its folder's name."""
+        return self.title or self.name
 
     @property
     def key(self) -> str:
@@ -234,7 +247,8 @@ class Course:
             current = by_id.get(lesson.id)
             if current is None or (lesson.lang == lang and current.lang != lang):
                 by_id[lesson.id] = lesson
-        return sorted(by_id.values(), key=lambda l: l.stem)
+        rank = {lesson_id: n for n, lesson_id in enumerate(self.order)}
+        return sorted(by_id.values(), key=lambda l: (rank.get(l.id, len(rank)), l.stem))
 
     def errors(self) -> list[LessonError]:
         return [e for b in self.broken for e in b.errors]

@@ -16,8 +16,11 @@ wrong to the file's Context and carries on:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from yaml.nodes import Node
 
 from tutor.content.context import FAILED, Context
 from tutor.content.exercise_block import EXERCISE_KEYS, read_exercise
@@ -64,7 +67,8 @@ __all__ = [
 ]
 
 DIRECTIVES = ("experiment", "quiz", "exercise")
-_READERS = {"experiment": read_experiment, "quiz": read_quiz, "exercise": read_exercise}
+_READERS: dict[str, Callable[[YamlBlock, Node, Where], Any]] = {
+    "experiment": read_experiment, "quiz": read_quiz, "exercise": read_exercise}
 _REQUIRED_NOTE = {"experiment": _EXPERIMENT_NOTE, "quiz": _QUIZ_NOTE, "exercise": _EXERCISE_NOTE}
 # Real languages (Pygments names) within two edits of a directive: not typos.
 _LANGUAGES_NEAR_DIRECTIVES = {"kuin", "qlik", "squid"}
@@ -96,8 +100,8 @@ def parse_lesson(path: Path, text: str | None = None) -> Lesson | BrokenLesson:
             return BrokenLesson(path, [LessonError(Where(path), f"cannot read the file: "
                                                                 f"{exc.strerror or exc}")])
         text, problem = decode(path, data)
-        if problem is not None:
-            return BrokenLesson(path, [problem])
+        if problem is not None or text is None:
+            return BrokenLesson(path, [problem] if problem else [])
     return _read(path, text)
 
 
@@ -143,12 +147,14 @@ def _read(path: Path, text: str) -> Lesson | BrokenLesson:
 
 
 def _result(ctx: Context, header: Header, steps: list[Step]) -> Lesson | BrokenLesson:
+    stem, _ = split_file_name(ctx.path)
+    lesson = Lesson(header.id, header.title, header.lang, steps, ctx.path, stem=stem,
+                    where=header.id_where)
     if ctx.errors:
         errors = sorted(ctx.errors, key=lambda e: (e.where.line, e.where.col))
-        return BrokenLesson(ctx.path, errors, id=header.id, title=header.title, lang=header.lang)
-    stem, _ = split_file_name(ctx.path)
-    return Lesson(header.id, header.title, header.lang, steps, ctx.path, stem=stem,
-                  where=header.id_where)
+        return BrokenLesson(ctx.path, errors, id=header.id, title=header.title, lang=header.lang,
+                            partial=lesson if header.id and header.lang else None)
+    return lesson
 
 
 # -- the body: steps, prose and fenced blocks -----------------------------------------------------
