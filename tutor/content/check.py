@@ -114,7 +114,7 @@ def run_list(courses: list[Course], out: TextIO) -> int:
     """Each course with its lessons (file, id, languages, title) and its broken files."""
     for course in courses:
         originals = course.in_language("en") if course.lessons else []
-        out.write(f"{course.name} ({course.root}): {_plural(len(originals), 'lesson')}"
+        out.write(f"{course.display_title} ({course.root}): {_plural(len(originals), 'lesson')}"
                   f"{', languages ' + ' '.join(course.languages()) if course.lessons else ''}\n")
         langs: dict[str, list[str]] = {}
         for lesson in course.lessons:
