@@ -164,17 +164,26 @@ MEASURED = {
     "zero-init-units": lambda: distinct_hidden_units(),
     "ohm-r-hat": lambda: facts_for("10-ohm", "ohm-r-hat")["R_hat"],
     "planck-t-hat": lambda: facts_for("11-planck", "planck-t-hat")["T_hat"],
+    "planck-wien": lambda: wien_product(),
     "second-derivatives-value": lambda: facts_for("12-second-derivatives",
                                                   "second-derivatives-value")["d2_autograd"],
     "second-derivatives-accumulate": lambda: float(
         run_cell(cell_for(lesson("12-second-derivatives"), "second-derivatives-accumulate").source)[0]["x"].grad),
     "reshape-pairs": lambda: math.prod(shape_of(facts_for("13-reshape", "reshape-pairs")["broadcast_shape"])),
-    "learning-rate-threshold": lambda: facts_for("14-learning-rate",
-                                                 "learning-rate-threshold")["divergence_threshold"],
+    "learning-rate-full-batch": lambda: facts_for("14-learning-rate",
+                                                  "learning-rate-full-batch")["full_batch_limit"],
     "remainder-batch-last": lambda: facts_for("15-remainder", "remainder-batch-last")["last_batch_size"],
     "remainder-batch-scale": lambda: facts_for("15-remainder", "remainder-batch-scale")["last_step_scale"],
     "remainder-batch-small": lambda: facts_for("15-remainder", "remainder-batch-small")["last_step_scale"],
 }
+
+
+def wien_product() -> float:
+    """Peak wavelength times T, as the lesson's cell prints it (the same at every T it tries)."""
+    cell = cell_for(lesson("11-planck"), "planck-wien")
+    products = {float(line.rsplit("=", 1)[1]) for line in run_cell(cell.source)[1].splitlines()}
+    (product,) = products
+    return product
 
 
 def shape_of(text: str) -> tuple[int, ...]:
@@ -269,9 +278,9 @@ def test_without_the_reshape_the_loss_is_silently_wrong_and_training_learns_the_
     assert facts["y_shape"] == "(10,)" and facts["y_hat_shape"] == "(10, 1)"
     assert facts["loss_wrong"] > 1e4 * facts["loss_right"]
     assert facts["final_loss_without_reshape"] > 1e4 * facts["final_loss_with_reshape"]
-    # pulled toward w = 0, far from [2, -3.4]
+    # pulled toward w_true / 10 = [0.2, -0.34] (wandering around it at lr 0.03), far from [2, -3.4]
     w = torch.tensor(facts["w_hat_without_reshape"])
-    assert float(w.norm()) < 1.0 < float((w - torch.tensor([2.0, -3.4])).norm())
+    assert float((w - torch.tensor([0.2, -0.34])).norm()) < 0.5 < 2.0 < float((w - torch.tensor([2.0, -3.4])).norm())
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -313,8 +322,6 @@ def test_the_rates_marked_divergent_are_above_the_measured_threshold(lang):
         else:
             start = result["curves"][f"lr={lr:g}"]["y"][0]
             assert diverged_at is None and final < start / 1000, (lr, final, start)
-    threshold = quiz("14-learning-rate", "learning-rate-threshold", lang)
-    assert low - threshold.tolerance <= threshold.answer <= high + threshold.tolerance
 
 
 def test_faster_only_up_to_a_point_then_noisy_then_divergent():
@@ -468,7 +475,7 @@ def test_a_constant_init_keeps_the_hidden_units_identical():
     assert torch.unique(W1, dim=1).shape[1] == quiz("09-zero-init", "zero-init-units").answer
     assert not torch.equal(W1, torch.full_like(W1, 0.5))  # they did learn, all alike
     # "set c = 0.0 and they do not even move"
-    still = run_cell(cell.replace("c = 0.5", "c = 0.0"))[0]["W1"].detach()
+    still = run_cell(cell.replace("c, h = 0.5,", "c, h = 0.0,"))[0]["W1"].detach()
     assert torch.equal(still, torch.zeros_like(still))
 
 

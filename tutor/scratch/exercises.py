@@ -391,9 +391,10 @@ def reshape(*, n=10, lr=0.03, batch_size=10, num_epochs=3, seed=0, on_point=None
     matrix: every prediction against every label. The facts show it on n examples with the true
     w and b, where the right loss is the noise floor and the wrong one is huge; the curves train
     with each loss (labels (n,) for the wrong one) and plot the right loss of each run's
-    parameters on its minibatch, so they compare. Without the reshape the loss stays high: the
-    wrong loss is smallest when every prediction equals the mean label (w = 0, b = mean_label),
-    and that is where the run heads (w_hat_without_reshape, b_hat_without_reshape).
+    parameters on its minibatch, so they compare. Without the reshape the loss stays high: each
+    prediction meets its own label in 1 of the B pairs of its row, so averaged over random
+    batches the wrong loss is lowest at w = w_true / B (b near mean_label), where the run heads
+    (w_hat_without_reshape, b_hat_without_reshape).
     """
     check_impl(impl)
     rec = Recorder(on_point, should_stop, ["with reshape", "without reshape"])
