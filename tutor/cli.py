@@ -199,13 +199,9 @@ def _run_plain(args: argparse.Namespace) -> int:
     from tutor.settings import from_environment
 
     settings = from_environment(data_dir=args.data_dir, lang=args.lang, lesson_dirs=tuple(args.lessons),
-                                kernel_memory=args.kernel_memory)
-    return run_plain(
-        courses=_courses(args), data_dir=settings.data_dir, lang=settings.lang,
-        kernel_memory=settings.kernel_memory, lesson=getattr(args, "lesson", None),
-        plot=not getattr(args, "no_plot", False), no_color=settings.no_color,
-        dumb=os.environ.get("TERM", "") == "dumb",
-    )
+                                kernel_memory=args.kernel_memory, front_end="plain")
+    return run_plain(settings, _courses(args), lesson=getattr(args, "lesson", None),
+                     plot=not getattr(args, "no_plot", False), dumb=os.environ.get("TERM", "") == "dumb")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,24 +16,25 @@ escapes unless the output is a colour terminal without NO_COLOR.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from tutor.content.model import Course
+from tutor.settings import Settings
 
 
-def run_plain(*, courses: list[Course], data_dir: Path, lang: str, kernel_memory: int,
-              lesson: str | None, plot: bool, no_color: bool, dumb: bool) -> int:
+def run_plain(settings: Settings, courses: list[Course], *, lesson: str | None, plot: bool, dumb: bool) -> int:
     """Run one session on the process's stdin and stdout; its exit status."""
     from tutor.kernel.client import KernelClient, KernelOptions
     from tutor.plain.console import Console
     from tutor.plain.session import Session
     from tutor.progress import ProgressStore
 
-    console = Console.for_process(no_color=no_color, dumb=dumb)
+    console = Console.for_process(no_color=settings.no_color, dumb=dumb)
+    options = KernelOptions(memory_bytes=settings.kernel_memory, env=dict(settings.kernel_env),
+                            idle_timeout=settings.kernel_idle_timeout)
 
     async def main() -> int:
-        kernel = KernelClient(KernelOptions(memory_bytes=kernel_memory))
-        session = Session(console, courses, ProgressStore(data_dir), kernel, lang, plot=plot)
+        session = Session(console, courses, ProgressStore(settings.data_dir), KernelClient(options),
+                          settings.lang, plot=plot)
         return await session.main(lesson)
 
     try:

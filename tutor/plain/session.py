@@ -140,7 +140,6 @@ class Session:
             loop.add_signal_handler(signal.SIGINT, self.on_sigint)
         except (NotImplementedError, RuntimeError):  # not the main thread (a test)
             pass
-        await self.kernel.start()
         warning = self.store.load()
         if warning:
             self.text(warning, "warn")
@@ -224,6 +223,8 @@ class Session:
         from tutor.plain.blocks import Blocks
 
         blocks = Blocks(self, lesson)
+        # as the app does: torch loads once a lesson is open (not at the list), while the learner reads
+        await self.kernel.ensure_started()
         while True:
             try:
                 await self.step(lesson, step, blocks)
