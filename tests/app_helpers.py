@@ -81,3 +81,22 @@ def _step_title(screen) -> str:
 
 def editor_of(widget) -> TextArea:
     return widget.query_one(TextArea)
+
+
+def notices(messages: list[Any]) -> list[str]:
+    """The texts of every notification the app showed, from `run_test(message_hook=messages.append)`."""
+    from textual.notifications import Notify
+
+    return [str(m.notification.message) for m in messages if isinstance(m, Notify)]
+
+
+def write_course(folder: Path, lessons: dict[str, str]) -> Path:
+    """A course folder with one lesson file per (file name, text) pair."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in lessons.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def course_app(data_dir: Path, folder: Path, *, start_kernel: bool = False, **settings: Any) -> TutorApp:
+    return make_app(Settings(data_dir=data_dir, **settings), [load_course(folder)], start_kernel=start_kernel)

@@ -65,7 +65,11 @@ class TutorApp(App[int]):
         self.courses = courses
         self.set_reactive(TutorApp.lang, settings.lang)
         self.store = ProgressStore(settings.data_dir)
-        options = KernelOptions(memory_bytes=settings.kernel_memory, env=dict(settings.kernel_env))
+        options = KernelOptions(
+            memory_bytes=settings.kernel_memory,
+            env=dict(settings.kernel_env),
+            idle_timeout=settings.kernel_idle_timeout,
+        )
         self.host = KernelHost(
             options, enabled=start_kernel, on_status=self._kernel_status_changed, on_death=self._kernel_died
         )
@@ -148,6 +152,8 @@ class TutorApp(App[int]):
     # -- the kernel --------------------------------------------------------------
 
     def _kernel_status_changed(self, status: KernelStatus, detail: str) -> None:
+        if status == "stopped" and self.kernel_status != "stopped":
+            self.notify(t("shell.kernel_stopped_idle", self.lang), timeout=10)
         self.kernel_status = status
 
     def _kernel_died(self, reason: str, while_idle: bool) -> None:

@@ -102,7 +102,7 @@ class KernelHost:
     async def ensure_started(self) -> None:
         """Start the kernel if it is not running (returns at once; torch loads in the background)."""
         if self.enabled:
-            await self._client.start()
+            await self._client.ensure_started()
 
     async def interrupt(self) -> InterruptOutcome:
         """Interrupt whatever runs: "interrupted", "restarted" (it did not stop in time), "idle"."""
