@@ -9,6 +9,7 @@ from textual.widgets import TextArea
 from tests.app_helpers import text_of, type_text, wait_for
 from tests.block_helpers import BlockApp, demo_lesson
 from tutor.content.model import Code
+from tutor.kernel.protocol import Stream
 from tutor.ui.widgets.code_cell import CodeCell
 from tutor.ui.widgets.output_view import MAX_OUTPUT_CHARS, OutputView
 
@@ -119,3 +120,44 @@ async def test_saved_code_that_cannot_be_read_is_read_only_and_never_written_ove
         assert editor.text == CELL.source
         assert cell.reset() is False
     assert saved.is_dir() and (saved / "inside").read_text(encoding="utf-8") == "the learner's work"
+
+
+async def test_a_second_run_while_one_is_on_only_says_so(tmp_path):
+    app = cell_app(tmp_path)
+    messages: list[object] = []
+    app.messages = messages  # type: ignore[attr-defined]
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        cell = app.query_one(CodeCell)
+        cell.editor.text = "import time\ntime.sleep(1)\nprint('once')\n"
+        cell.run()
+        await pilot.pause()
+        assert cell.running
+        cell.run()  # ctrl+r again while it runs
+        await pilot.pause()
+        assert [m for m in messages if isinstance(m, CodeCell.AlreadyRunning)]
+        await wait_for(pilot, lambda: [m for m in messages if isinstance(m, CodeCell.Finished)], 90, "the run")
+        await pilot.pause(0.5)
+        assert len({id(m) for m in messages if isinstance(m, CodeCell.Finished)}) == 1
+        assert cell.output.plain.count("once") == 1 and not cell.running
+
+
+async def test_a_failure_inside_the_tutor_is_said_and_the_cell_can_run_again(tmp_path):
+    app = cell_app(tmp_path, kernel=False)
+    messages: list[object] = []
+
+    async def broken(code: str, cell_id: str = "", namespace: str = ""):
+        yield Stream("stdout", "half\n")
+        raise RuntimeError("the event handling broke")
+
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        app.host.execute = broken  # type: ignore[method-assign]
+        cell = app.query_one(CodeCell)
+        cell.run()
+        failed = await wait_for(
+            pilot, lambda: next((m for m in messages if isinstance(m, CodeCell.Failed)), None), 10, "Failed"
+        )
+        await pilot.pause()
+        assert "the event handling broke" in failed.error
+        assert not cell.running
+        shown = cell.output.plain
+        assert "running" not in shown and "The tutor failed here, not your code" in shown

@@ -223,3 +223,23 @@ async def test_unreadable_saved_exercise_code_is_read_only_and_kept(tmp_path):
         panel.flush()
         assert panel.reset() is False
     assert saved.is_dir() and not list(saved.iterdir())
+
+
+async def test_a_failure_inside_the_tutor_does_not_leave_checking_for_good(tmp_path):
+    lesson, exercise = builtin_exercise("data")
+    app = exercise_app(tmp_path, exercise, lesson)
+    messages: list[object] = []
+
+    async def broken(implements: str, source: str):
+        raise RuntimeError("no verdict today")
+        yield  # an async generator, as the host's are
+
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        app.host.check = broken  # type: ignore[method-assign]
+        panel = app.query_one(ExercisePanel)
+        panel.run()
+        await wait_for(pilot, lambda: any(isinstance(m, ExercisePanel.Failed) for m in messages), 10, "Failed")
+        await pilot.pause()
+        diagnosis = text_of(panel.query_one("#diagnosis"))
+        assert "checking" not in diagnosis and "no verdict today" in diagnosis
+        assert not panel.running

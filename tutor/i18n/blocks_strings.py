@@ -35,6 +35,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A solution (yours may differ and still pass):",
         "zh": "参考答案（你的写法可以不同，只要能通过检查）：",
     },
+    # a failure inside the tutor (not in the learner's code)
+    "block.failed": {
+        "en": "The tutor failed here, not your code: {error}. Try again; if it keeps failing, "
+        "restart the tutor (your code is saved).",
+        "zh": "这里出错的是辅导程序，不是你的代码：{error}。请再试一次；如果一直失败，"
+        "请重启辅导程序（你的代码已保存）。",
+    },
     # quiz feedback
     "quiz.wrong_no_hint": {"en": "✗ Not quite. Try again.", "zh": "✗ 还不对。再试一次。"},
     "quiz.missed_option": {"en": "Also right, not chosen: ", "zh": "也是正确答案，但你没选："},

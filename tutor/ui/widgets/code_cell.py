@@ -167,3 +167,11 @@ class CodeCell(LessonBlock):
         finally:
             self.running = False
         self.post_message(self.Finished(self, status))
+
+    @on(LessonBlock.Failed)
+    def _failed(self, message: LessonBlock.Failed) -> None:
+        # the tutor failed, not the learner's code: say so where "running…" was (the screen
+        # reports it too, as the message bubbles on)
+        if message.block is self:
+            self.output.mark_error()
+            self.output.append("\n" + t("block.failed", self.lang, error=message.error) + "\n")

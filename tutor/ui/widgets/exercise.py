@@ -138,6 +138,8 @@ class ExercisePanel(LessonBlock):
 
     def hint(self) -> bool:
         hints = self.exercise.hints
+        if not hints and not self.exercise.solution:
+            return False
         used = self.context.progress.hints_used(self.exercise.id)
         if used < len(hints):
             self.context.progress.record_hint(self.exercise.id)
@@ -281,6 +283,12 @@ class ExercisePanel(LessonBlock):
         if result.line:
             text.append("\n" + t("ex.line", self.lang, line=result.line), style="italic")
         self.diagnose(text)
+
+    @on(LessonBlock.Failed)
+    def _failed(self, message: LessonBlock.Failed) -> None:
+        # the tutor failed, not the learner's code: "checking…" must not stay for good
+        if message.block is self:
+            self.diagnose(Text(t("block.failed", self.lang, error=visible(message.error)), style="red"))
 
     def diagnose(self, text: Text) -> None:
         widget = self.query_one("#diagnosis", Static)
