@@ -462,3 +462,17 @@ def test_the_floor_rises_with_the_noise():
     quiet = facts(lr=0.03, batch_size=10, num_epochs=3)
     assert loud["closed_form_loss"] <= loud["final_loss"]
     assert 60 < loud["closed_form_loss"] / quiet["closed_form_loss"] < 150
+
+
+def test_each_exercise_comes_before_the_core_function_it_asks_for_is_shown(course):
+    """Writing a function the lesson showed a few steps earlier is copying: the reveal comes after."""
+    for l in course.lessons:
+        for exercise in l.exercises():
+            at = next(i for i, s in enumerate(l.steps) if exercise in s.blocks)
+            shown = [i for i, s in enumerate(l.steps) for b in s.blocks
+                     if isinstance(b, Code) and b.kind == "show" and b.show == exercise.implements]
+            assert shown and min(shown) > at, f"{l.path.name}: {exercise.implements} shown on steps {shown}"
+            name = exercise.implements.rpartition(".")[2]
+            for step in l.steps[:at]:
+                for block in step.blocks:
+                    assert not (isinstance(block, Code) and f"def {name}(" in block.source), block.where
