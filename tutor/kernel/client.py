@@ -529,8 +529,8 @@ class KernelClient:
 
     def experiment(self, run: str, params: dict[str, Any] | None = None, *, seed: int = 0,
                    sweep: dict[str, list[Any]] | None = None, impl: dict[str, str] | None = None,
-                   compare: bool = False) -> Request:
-        return self._submit(P.RunExperiment(run, dict(params or {}), seed, sweep, impl, compare))
+                   compare: bool = False, x_axis: str = "step") -> Request:
+        return self._submit(P.RunExperiment(run, dict(params or {}), seed, sweep, impl, compare, x_axis))
 
     def check(self, implements: str, source: str, timeout: float = 10.0) -> Request:
         return self._submit(P.Check(implements, source, timeout))
