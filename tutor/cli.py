@@ -134,6 +134,32 @@ def build_parser() -> argparse.ArgumentParser:
         description="List every course with its lessons, their ids and languages.",
     )
 
+    preview = sub.add_parser(
+        "preview",
+        parents=[common],
+        help="open one lesson file in the app and redraw it on every save",
+        description="Open FILE in the tutor at once, watch it, and on every save re-read it and "
+        "redraw the same step; while it is broken its errors are shown in place of the lesson.",
+    )
+    preview.add_argument("file", metavar="FILE", type=Path)
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="what a class did: learners, quizzes, exercises",
+        description="Gather learners' progress: PATH is a progress.json, a data dir, a home dir "
+        "or a folder of them (tutor report /home/*). Files that cannot be used are listed with "
+        "the reason. Exit 0, 1 if some file could not be used, 2 if no learner was found.",
+    )
+    report.add_argument("paths", metavar="PATH", nargs="+", type=Path)
+    report_format = report.add_mutually_exclusive_group()
+    report_format.add_argument("--csv", action="store_const", const="csv", dest="format",
+                               help="one table as CSV (see --table)")
+    report_format.add_argument("--json", action="store_const", const="json", dest="format",
+                               help="every table as JSON")
+    report.add_argument("--table", choices=["learners", "quizzes", "exercises"],
+                        default="learners", help="the table --csv writes (default: learners)")
+
     reset = sub.add_parser(
         "reset",
         parents=[common],
@@ -210,14 +236,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from tutor.content.check import run_check
 
-        from tutor.content.discover import default_lesson_dirs
-
-        paths = args.paths or default_lesson_dirs(args.lessons, os.environ.get("TUTOR_LESSONS"))
-        return run_check(paths, out, err)
+        return run_check(args.paths, out, err, extra_dirs=args.lessons)
     if args.command == "list":
         from tutor.content.check import run_list
 
         return run_list(_courses(args), out)
+    if args.command == "report":
+        from tutor.report import run_report
+
+        return run_report(args.paths, _courses(args), out, err, fmt=args.format or "table",
+                          table=args.table)
+    if args.command == "preview":
+        from tutor.preview import run_preview
+        from tutor.settings import from_environment
+
+        settings = from_environment(data_dir=args.data_dir, lang=args.lang,
+                                    lesson_dirs=tuple(args.lessons), kernel_memory=args.kernel_memory)
+        return run_preview(args.file, settings, err)
     if args.command == "reset":
         from tutor.reset import run_reset
 
