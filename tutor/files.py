@@ -55,7 +55,7 @@ def make_private(folder: Path) -> None:
                 continue
 
 
-def _make_dirs_private(folder: Path) -> None:
+def make_private_dirs(folder: Path) -> None:
     """mkdir -p where each folder created is 0700 (mkdir's mode= applies to the last one only)."""
     missing = []
     while not folder.exists():
@@ -71,7 +71,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     The file is 0600 (mkstemp's mode, kept by os.replace); every folder made for it is 0700.
     """
-    _make_dirs_private(path.parent)
+    make_private_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:

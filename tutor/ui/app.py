@@ -28,12 +28,14 @@ from tutor.content.model import Course, Lesson
 from tutor.i18n import t
 from tutor.kernel.client import KernelOptions
 from tutor.progress import ProgressError, ProgressStore
+from tutor.session_lock import SessionLock
 from tutor.settings import Settings
 from tutor.ui.kernel_host import KernelHost, KernelStatus
 from tutor.ui.navigation import continue_point, first_unfinished_step, next_lesson
 from tutor.ui.screens.confirm import ConfirmScreen
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.home import HomeScreen
+from tutor.ui.screens.second_session import SecondSessionScreen
 from tutor.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from tutor.ui.widgets.block import LessonBlock
 
@@ -65,6 +67,7 @@ class TutorApp(App[int]):
         self.courses = courses
         self.set_reactive(TutorApp.lang, settings.lang)
         self.store = ProgressStore(settings.data_dir)
+        self.session = SessionLock(settings.data_dir)
         options = KernelOptions(
             memory_bytes=settings.kernel_memory,
             env=dict(settings.kernel_env),
@@ -83,6 +86,26 @@ class TutorApp(App[int]):
     # -- life cycle ------------------------------------------------------------
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self._on_signal, signum)
+        # one session per learner: a second login is told and chooses (tutor/session_lock.py)
+        holder = self.session.acquire(self.settings.front_end)
+        if holder is None:
+            self.start_session()
+        else:
+            self.push_screen(SecondSessionScreen(self.session, holder, self.settings.front_end, self.lang),
+                             self._second_session_chosen)
+        self.check_size()
+
+    def _second_session_chosen(self, taken: bool | None) -> None:
+        if taken:
+            self.start_session()
+        else:
+            self.exit(0)
+
+    def start_session(self) -> None:
+        """This session holds the data dir: read the progress and show the lessons."""
         warning = self.store.load()
         try:
             self.store.migrate_lessons(legacy_keys(self.courses))
@@ -91,10 +114,6 @@ class TutorApp(App[int]):
         self.push_screen(HomeScreen())
         if warning:
             self.notify(warning, title=t("progress.corrupt", self.lang), severity="warning", timeout=30)
-        self.check_size()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self._on_signal, signum)
 
     def _on_signal(self, signum: int) -> None:
         if not self._leaving:
@@ -115,6 +134,7 @@ class TutorApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.host.shutdown()
+        self.session.release()  # at exit the OS would; tests run many apps in one process
 
     def flush_edits(self) -> None:
         """Every block's pending edits, saved now (a way out, a kernel restart)."""
