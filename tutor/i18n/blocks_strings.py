@@ -3,6 +3,25 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    # the key line under a block; a browser page cannot capture ctrl+r or ctrl+t, so there the
+    # keys are the lesson screen's bare letters, after esc leaves the editor
+    "cell.keys": {
+        "en": "ctrl+r run · ctrl+o back to the lesson's code · ctrl+c interrupt",
+        "zh": "ctrl+r 运行 · ctrl+o 恢复课程原始代码 · ctrl+c 中断",
+    },
+    "cell.keys_browser": {
+        "en": "esc, then: r run · o back to the lesson's code · i interrupt",
+        "zh": "先按 esc，再按：r 运行 · o 恢复课程原始代码 · i 中断",
+    },
+    "ex.keys": {
+        "en": "ctrl+r check · ctrl+t next hint · ctrl+o back to the starter",
+        "zh": "ctrl+r 检查 · ctrl+t 下一条提示 · ctrl+o 恢复初始代码",
+    },
+    "ex.keys_editor": {"en": " · ctrl+g open in $EDITOR", "zh": " · ctrl+g 用 $EDITOR 打开"},
+    "ex.keys_browser": {
+        "en": "esc, then: r check · t next hint · o back to the starter",
+        "zh": "先按 esc，再按：r 检查 · t 下一条提示 · o 恢复初始代码",
+    },
     # output of a run
     "cell.output_dropped": {
         "en": "… {lines} earlier lines ({chars} characters) were dropped; the end is kept.",
@@ -28,8 +47,8 @@ STRINGS: dict[str, dict[str, str]] = {
     # the solution, on request
     "ex.solution_button": {"en": "Show a solution", "zh": "查看参考答案"},
     "ex.solution_offer": {
-        "en": "That was the last hint. ctrl+t again shows a solution.",
-        "zh": "已经是最后一条提示了。再按一次 ctrl+t 查看参考答案。",
+        "en": "That was the last hint. {press} again shows a solution.",
+        "zh": "已经是最后一条提示了。再按一次 {press} 查看参考答案。",
     },
     "ex.solution_title": {
         "en": "A solution (yours may differ and still pass):",
@@ -44,5 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # quiz feedback
     "quiz.wrong_no_hint": {"en": "✗ Not quite. Try again.", "zh": "✗ 还不对。再试一次。"},
+    "quiz.wrong_hint": {
+        "en": "✗ Not quite. Try again, or {press} for a hint.",
+        "zh": "✗ 还不对。再试一次，或按 {press} 看提示。",
+    },
     "quiz.missed_option": {"en": "Also right, not chosen: ", "zh": "也是正确答案，但你没选："},
 }

@@ -84,7 +84,8 @@ class CodeCell(LessonBlock):
         if self.read_error is not None:
             error, path = visible(self.read_error.error), self.read_error.path
             yield Static(t("cell.read_failed", self.lang, error=error, path=path), id="read-error")
-        yield Static(t("cell.hint", self.lang), classes="keys")
+        keys = "cell.keys_browser" if self.context.settings.in_browser else "cell.keys"
+        yield Static(t(keys, self.lang), classes="keys")
         yield OutputView(self.lang, id="output")
 
     @property

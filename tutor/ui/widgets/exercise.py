@@ -94,12 +94,19 @@ class ExercisePanel(LessonBlock):
         if self.read_error is not None:
             message = t("ex.read_failed", self.lang, error=visible(self.read_error.error), path=self.read_error.path)
             yield Static(message, id="read-error")
-        yield Static(t("ex.hint", self.lang), classes="keys")
+        yield Static(self.keys_text(), classes="keys")
         yield Static("", id="hints")
         yield Static("", id="diagnosis")
         yield Button(t("ex.solution_button", self.lang), id="solution-button", compact=True)
         yield Static("", id="solution-note")
         yield Vertical(id="then")
+
+    def keys_text(self) -> str:
+        settings = self.context.settings
+        if settings.in_browser:
+            return t("ex.keys_browser", self.lang)
+        # ctrl+g only where it can work: an editor is set and the terminal can be handed over
+        return t("ex.keys", self.lang) + (t("ex.keys_editor", self.lang) if settings.editor else "")
 
     def on_mount(self) -> None:
         # nothing empty is drawn: each part appears once it has something to say
@@ -151,7 +158,8 @@ class ExercisePanel(LessonBlock):
             return True
         if not self._solution_asked:
             self._solution_asked = True
-            self.notify(t("ex.solution_offer", self.lang), timeout=6)
+            key = "t" if self.context.settings.in_browser else "ctrl+t"
+            self.notify(t("ex.solution_offer", self.lang, press=key), timeout=6)
             return True
         self.show_solution()
         return True

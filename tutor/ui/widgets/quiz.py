@@ -179,7 +179,8 @@ class QuizPanel(LessonBlock):
     # -- feedback ----------------------------------------------------------------
 
     def show_verdict(self, verdict: Verdict) -> None:
-        self.feedback(render_verdict(verdict, has_hint(self.quiz), self.lang))
+        hint_key = ("t" if self.context.settings.in_browser else "ctrl+t") if has_hint(self.quiz) else None
+        self.feedback(render_verdict(verdict, hint_key, self.lang))
 
     def feedback(self, text: Text) -> None:
         widget = self.query_one("#feedback", Static)
@@ -205,14 +206,15 @@ class QuizPanel(LessonBlock):
         self.hint()
 
 
-def render_verdict(verdict: Verdict, hint: bool, lang: str) -> Text:
-    """The headline, one line per chosen option (named), then — once revealed — the options
-    missed and the explanation. Each thing is said once."""
+def render_verdict(verdict: Verdict, hint_key: str | None, lang: str) -> Text:
+    """The headline (with the hint's key, if there is a hint), one line per chosen option (named),
+    then — once revealed — the options missed and the explanation. Each thing is said once."""
     text = Text()
     if verdict.correct:
         text.append(t("quiz.right", lang), style="bold green")
     else:
-        text.append(t("quiz.wrong" if hint else "quiz.wrong_no_hint", lang), style="bold red")
+        wrong = t("quiz.wrong_hint", lang, press=hint_key) if hint_key else t("quiz.wrong_no_hint", lang)
+        text.append(wrong, style="bold red")
     for note in verdict.picks:
         right = note.mark == PICKED_RIGHT
         text.append("\n✓ " if right else "\n✗ ", style="green" if right else "red")
