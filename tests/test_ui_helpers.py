@@ -2,12 +2,14 @@
 
 import math
 
+from tutor.kernel.protocol import Curve, ExperimentResult, RunSummary
 from tutor.ui.widgets.experiment import compare_text, first_difference, format_value
-from tutor.ui.widgets.loss_plot import log10_points, ring, thin
+from tutor.ui.widgets.loss_plot import drawn_points, ring, thin
 
 
-def curve(ys):
-    return {"x": list(range(1, len(ys) + 1)), "y": ys}
+def curve(ys, run="core"):
+    steps = list(range(1, len(ys) + 1))
+    return Curve(run, steps, ys, run=run, steps=steps, name="loss")
 
 
 def test_first_difference_names_the_step_where_the_learner_departs():
@@ -17,9 +19,10 @@ def test_first_difference_names_the_step_where_the_learner_departs():
 
 
 def test_compare_text_in_both_languages():
-    curves = {"core: loss": curve([1.0, 0.5]), "yours: loss": curve([1.0, 0.7])}
-    assert "step 2" in compare_text(curves, "en").plain
-    assert "第 2 步" in compare_text(curves, "zh").plain
+    runs = [RunSummary("core", {}, {}), RunSummary("yours", {}, {}, impl="yours")]
+    result = ExperimentResult("train", [curve([1.0, 0.5]), curve([1.0, 0.7], "yours")], runs)
+    assert "step 2" in compare_text(result, "en").plain
+    assert "第 2 步" in compare_text(result, "zh").plain
 
 
 def test_thinning_keeps_the_first_and_last_points_and_bounds_the_count():
@@ -29,8 +32,7 @@ def test_thinning_keeps_the_first_and_last_points_and_bounds_the_count():
 
 
 def test_a_diverged_run_ends_its_log_curve_instead_of_breaking_the_plot():
-    xs, ys = log10_points([1, 2, 3, 4], [100.0, 10.0, None, float("inf")])
-    assert xs == [1, 2] and ys == [2.0, 1.0]
+    assert drawn_points([1, 2, 3, 4], [100.0, 10.0, None, float("inf")], log_y=True) == [(1, 2.0), (2, 1.0)]
 
 
 def test_rings_are_the_level_sets_of_the_quadratic_loss():

@@ -1,58 +1,121 @@
-"""An experiment on the scratch core: parameters to edit, Run / Cancel, a live plot, the facts."""
+"""An experiment on the scratch core: parameters to edit, Run / Cancel, a live plot, the facts.
+
+One runner per panel (`@work(exclusive=True)`), started by `LessonBlock.run()`: while it runs,
+`running` disables Run, and a second ctrl+r only posts AlreadyRunning. The runner reads the kernel's
+events through the host it was given and posts what they mean as messages to the panel itself:
+`Progress` (every point of the run so far; a newer one replaces one still queued, as toolong's
+do) and `Completed` (the typed ExperimentResult, with the status, facts and the curve in words
+already worded). Each message carries its run's number, so nothing of an older run is ever drawn
+into a newer one's curves. An exception in the runner ends the run: the status says what failed
+and LessonBlock posts Failed, so the panel never stays at "running…".
+"""
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass, field
+from typing import Any
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
-from tutor.content.catalog import EXPERIMENT_PARAMS, defaults, validate_params, validate_value
+from tutor.content.catalog import (
+    EXPERIMENT_PARAMS,
+    PATH_EXPERIMENTS,
+    ParamSpec,
+    defaults,
+    validate_params,
+    validate_value,
+)
 from tutor.content.model import Experiment
 from tutor.i18n import t
-from tutor.kernel.protocol import Done, Error, KernelDied, Points, Stream
+from tutor.kernel.protocol import Curve, Done, Error, ExperimentResult, KernelDied, Points, Stream
+from tutor.narrate import describe
+from tutor.safe_text import visible
 from tutor.ui.context import LessonContext
 from tutor.ui.widgets.block import LessonBlock
-from tutor.ui.widgets.loss_plot import LossPlot, PathPlot
+from tutor.ui.widgets.loss_plot import LossPlot, PathPlot, PlotKey, key_line
+
+Series = dict[str, tuple[list[float], list[Any]]]
 
 
-def format_value(value) -> str:
-    """Facts for people: 4 significant digits, lists inline, None as a dash."""
+# ---------------------------------------------------------------- facts, for people
+
+
+def format_value(value: Any, decimals: int | None = None) -> str:
+    """Facts for people: 4 significant digits (or `decimals` places), lists inline, None as a dash."""
     if isinstance(value, bool) or value is None:
         return "—" if value is None else str(value)
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:.{decimals}f}" if decimals is not None else f"{value:.4g}"
     if isinstance(value, list):
         if len(value) > 8:
-            return "[" + ", ".join(format_value(v) for v in value[:6]) + f", … ({len(value)} values)]"
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
+            return "[" + ", ".join(format_value(v, decimals) for v in value[:6]) + f", … ({len(value)} values)]"
+        return "[" + ", ".join(format_value(v, decimals) for v in value) + "]"
     return str(value)
 
 
-def first_difference(core: dict, yours: dict) -> int | None:
-    """The first x where two curves differ (or one ends), None when they agree point for point."""
-    for (x, a), (_, b) in zip(zip(core["x"], core["y"]), zip(yours["x"], yours["y"])):
+def decimals_for(error: float) -> int:
+    """Places that show an error's first two significant digits: an estimate shown to that many
+    places is as precise as its error says it is (w_hat 1.99958 beside w_error -0.00042)."""
+    if error == 0 or not math.isfinite(error):
+        return 6
+    return max(0, min(12, 1 - math.floor(math.log10(abs(error)))))
+
+
+def estimate_decimals(name: str, value: Any, facts: dict[str, Any]) -> int | None:
+    """The places an estimate `<x>_hat` needs, from its `<x>_error` (absolute) or `<x>_error_pct`."""
+    if not name.endswith("_hat"):
+        return None
+    base = name[: -len("_hat")]
+    error, percent = facts.get(f"{base}_error"), facts.get(f"{base}_error_pct")
+    values = value if isinstance(value, list) else [value]
+    if isinstance(error, (int, float)) or isinstance(error, list):
+        errors = error if isinstance(error, list) else [error]
+    elif isinstance(percent, (int, float)):
+        errors = [percent / 100 * v for v in values if isinstance(v, (int, float))]
+    else:
+        return None
+    known = [abs(e) for e in errors if isinstance(e, (int, float)) and math.isfinite(e)]
+    return max(decimals_for(e) for e in known) if known else None
+
+
+def fact_lines(facts: dict[str, Any], lang: str) -> list[str]:
+    """One line per fact; estimates to the precision of their errors, and the sign of every error
+    stated once."""
+    lines = [f"{visible(name)} = {format_value(value, estimate_decimals(name, value, facts))}"
+             for name, value in facts.items()]
+    if any(name.endswith(("_error", "_error_pct")) for name in facts):
+        lines.append(t("experiment.error_sign", lang))
+    return lines
+
+
+def first_difference(core: Curve, yours: Curve) -> float | None:
+    """The first step where two curves differ (or one ends), None when they agree point for point."""
+    for step, a, b in zip(core.steps or range(1, len(core.y) + 1), core.y, yours.y):
         if a != b:
-            return x
-    if len(core["y"]) != len(yours["y"]):
-        shorter = core if len(core["y"]) < len(yours["y"]) else yours
-        return shorter["x"][-1] + 1 if shorter["x"] else 1
+            return step
+    if len(core.y) != len(yours.y):
+        shorter = core if len(core.y) < len(yours.y) else yours
+        return (shorter.steps[-1] + 1) if shorter.steps else len(shorter.y) + 1
     return None
 
 
-def compare_text(curves: dict[str, dict], lang: str) -> Text:
+def compare_text(result: ExperimentResult, lang: str) -> Text:
     """Where the learner's run departs from the core's, so identical curves (drawn on top of
     each other) are not mistaken for a missing one."""
-    pairs = [(label[len("core: "):], curve) for label, curve in curves.items() if label.startswith("core: ")]
     text = Text()
-    for name, core in pairs:
-        yours = curves.get(f"yours: {name}")
-        if yours is None:
-            continue
+    for core, yours in result.pairs():
         step = first_difference(core, yours)
+        if text:
+            text.append(" · ")
         if step is None:
             text.append(t("exp.same", lang), style="bold green")
         else:
@@ -60,24 +123,64 @@ def compare_text(curves: dict[str, dict], lang: str) -> Text:
     return text
 
 
+def has_path(experiment: Experiment) -> bool:
+    """Whether the experiment's result has a (w1, w2) path to draw (view: path's rule)."""
+    if experiment.run not in PATH_EXPERIMENTS:
+        return False
+    return experiment.run != "train" or bool(experiment.params.get("record_path"))
+
+
+# ---------------------------------------------------------------- one run
+
+
+@dataclass
+class LiveRun:
+    """The points one run has streamed so far, per curve label."""
+
+    number: int
+    params: dict[str, Any]
+    started: float = field(default_factory=time.monotonic)
+    series: Series = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, points: dict[str, list[list[Any]]]) -> tuple[float, Any] | None:
+        """Append a Points event; the last point added, if any."""
+        last = None
+        for label, pairs in points.items():
+            xs, ys = self.series.setdefault(label, ([], []))
+            for x, y in pairs:
+                xs.append(x)
+                ys.append(y)
+                last = (x, y)
+        return last
+
+
 class ParamInput(Vertical):
     """One editable parameter: its name above a one-line input."""
 
     DEFAULT_CSS = """
     ParamInput { width: 16; height: 2; margin-right: 1; }
-    ParamInput.-list { width: 34; }
+    /* a list ([0.001, 0.01, ...]) takes the rest of the row, so it shows whole */
+    ParamInput.-list { width: 1fr; min-width: 34; }
     ParamInput Label { color: $text-muted; }
     ParamInput Input.-invalid { color: $error; }
     """
 
-    def __init__(self, name: str, value, **kwargs) -> None:
+    def __init__(self, name: str, value: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.param = name
         self.value = value
 
     def compose(self) -> ComposeResult:
         yield Label(self.param)
-        yield Input(str(self.value), compact=True, id=f"param-{self.param}")
+        yield Input(format_param(self.value), compact=True, id=f"param-{self.param}")
+
+
+def format_param(value: Any) -> str:
+    """A parameter as the learner types it: lists as [a, b], numbers as Python writes them."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
 
 
 class ExperimentPanel(LessonBlock):
@@ -89,10 +192,40 @@ class ExperimentPanel(LessonBlock):
     ExperimentPanel #param-errors { color: $error; height: auto; }
     /* a sweep's status names every diverged curve: let it wrap rather than be cut */
     ExperimentPanel #status { height: auto; width: 1fr; padding-left: 1; }
+    ExperimentPanel #words { height: auto; }
     ExperimentPanel #facts { height: auto; color: $text; }
-    ExperimentPanel .keys { color: $text-muted; height: 1; }
+    ExperimentPanel .keys { color: $text-muted; height: auto; }
     ExperimentPanel ContentSwitcher { height: auto; }
     """
+
+    BINDINGS = [Binding("v", "toggle_view", show=False)]
+
+    @dataclass
+    class Progress(Message):
+        """Posted while a run streams points: every point of run `number` so far. A newer one
+        replaces one of the same run still in the queue, so a fast run never floods it."""
+
+        bubble = False  # for the panel itself: Completed is what others may want to hear
+        panel: ExperimentPanel
+        number: int
+        series: Series
+        status: str
+
+        def can_replace(self, message: Message) -> bool:
+            return (isinstance(message, ExperimentPanel.Progress) and message.panel is self.panel
+                    and message.number == self.number)
+
+    @dataclass
+    class Completed(Message):
+        """Posted when run `number` ended: its result (None if it failed before giving one), and
+        the status, facts and the curve in words to show."""
+
+        panel: ExperimentPanel
+        number: int
+        result: ExperimentResult | None
+        status: Text
+        facts: str = ""
+        words: str = ""
 
     def __init__(
         self,
@@ -101,15 +234,16 @@ class ExperimentPanel(LessonBlock):
         *,
         impl: dict[str, str] | None = None,
         compare: bool = False,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.context = context
         self.experiment = experiment
         self.impl = impl
         self.compare = compare
-        self.result: dict | None = None
-        self.started_at = 0.0
+        self.result: ExperimentResult | None = None
+        self.runs = 0  # the number of the latest run; older runs' messages are ignored
+        self.has_path = has_path(experiment)
         self.border_title = experiment.run
 
     @property
@@ -117,41 +251,62 @@ class ExperimentPanel(LessonBlock):
         return self.context.lang
 
     @property
-    def specs(self) -> dict:
+    def specs(self) -> dict[str, ParamSpec]:
         return EXPERIMENT_PARAMS[self.experiment.run]
+
+    @property
+    def params_id(self) -> str:
+        """Where the learner's edits are kept: the experiment's id, else its place in the file."""
+        return self.experiment.id or f"{self.experiment.run}-line-{self.experiment.where.line}"
 
     def compose(self) -> ComposeResult:
         if self.experiment.editable:
+            saved = self.saved_params()
             with Horizontal(id="params"):
                 for name in self.experiment.editable:
                     wide = "-list" if self.specs[name].type.startswith("list") else ""
-                    yield ParamInput(name, self.current_default(name), classes=wide)
+                    yield ParamInput(name, saved.get(name, self.lesson_value(name)), classes=wide)
         yield Static("", id="param-errors")
         with Horizontal(id="controls"):
             yield Button(t("exp.run", self.lang), id="run", compact=True, variant="primary")
-            yield Button(t("exp.cancel", self.lang), id="cancel", compact=True)
+            yield Button(t("exp.cancel", self.lang), id="cancel", compact=True, disabled=True)
             yield Static(t("exp.idle", self.lang), id="status")
-        has_path = self.experiment.view == "path"
-        with ContentSwitcher(initial="path-plot" if has_path else "loss-plot"):
-            yield LossPlot(id="loss-plot")
-            if has_path:
-                yield PathPlot(id="path-plot")
-        yield Static(t("exp.hint", self.lang), classes="keys")
+        plain = self.context.settings.no_color
+        initial = "path-plot" if self.experiment.view == "path" else "loss-plot"
+        with ContentSwitcher(initial=initial):
+            yield LossPlot(id="loss-plot", plain=plain, lang=self.lang)
+            if self.has_path:
+                yield PathPlot(id="path-plot", plain=plain, lang=self.lang)
+        yield PlotKey("", id="key")
+        keys = t("experiment.keys", self.lang)
+        if self.has_path:
+            keys += " · " + t("experiment.view_key", self.lang)
+        yield Static(keys, classes="keys")
+        yield Static("", id="words")
         yield Static("", id="facts")
 
-    def current_default(self, name: str):
+    def lesson_value(self, name: str) -> Any:
         return {**defaults(self.experiment.run), **self.experiment.params}[name]
+
+    def saved_params(self) -> dict[str, Any]:
+        """The learner's kept edits that are still valid values (a lesson may have changed)."""
+        saved = self.context.progress.load_params(self.params_id) or {}
+        kept = {}
+        for name, value in saved.items():
+            if name in self.experiment.editable and validate_value(self.specs[name], value, self.lang)[1] is None:
+                kept[name] = value
+        return kept
 
     # -- parameters -------------------------------------------------------
 
-    def read_params(self) -> tuple[dict, list[str]]:
+    def read_params(self) -> tuple[dict[str, Any], list[str]]:
         """The lesson's params with the learner's edits; messages for every invalid input."""
         params = dict(self.experiment.params)
         problems: list[str] = []
         for box in self.query(ParamInput):
-            field = box.query_one(Input)
-            value, message = validate_value(self.specs[box.param], field.value, self.lang)
-            field.set_class(message is not None, "-invalid")
+            entry = box.query_one(Input)
+            value, message = validate_value(self.specs[box.param], entry.value, self.lang)
+            entry.set_class(message is not None, "-invalid")
             if message is not None:
                 problems.append(f"{box.param}: {message}")
             else:
@@ -164,114 +319,177 @@ class ExperimentPanel(LessonBlock):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        _, problems = self.read_params()
+        params, problems = self.read_params()
         self.query_one("#param-errors", Static).update("\n".join(problems))
+        if not problems:
+            self.context.progress.save_params(
+                self.params_id, {name: params[name] for name in self.experiment.editable})
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.start()
+        self.run()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "run":
-            self.start()
+            self.run()
         elif event.button.id == "cancel":
-            self.run_worker(self.app.action_interrupt(), exit_on_error=False)
+            self.interrupt()
 
-    def toggle_view(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # v is bound only where there is a path to switch to
+        return self.has_path if action == "toggle_view" else True
+
+    def action_toggle_view(self) -> None:
         switcher = self.query_one(ContentSwitcher)
-        if self.query("#path-plot"):
-            switcher.current = "loss-plot" if switcher.current == "path-plot" else "path-plot"
+        switcher.current = "loss-plot" if switcher.current == "path-plot" else "path-plot"
+        self.show_key()
+
+    def show_key(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        plot = self.query_one(f"#{switcher.current}", LossPlot if switcher.current == "loss-plot" else PathPlot)
+        self.query_one("#key", PlotKey).update(key_line(plot.key()))
+
+    def watch_running(self, running: bool) -> None:
+        if self.is_mounted:
+            self.query_one("#run", Button).disabled = running
+            self.query_one("#cancel", Button).disabled = not running
 
     # -- running ----------------------------------------------------------
-
-    def start_run(self) -> None:
-        self.start()
-
-    def start(self) -> None:
-        self.run_worker(self.run_experiment(), group="kernel", exit_on_error=False)
 
     def status(self, text: str | Text) -> None:
         self.query_one("#status", Static).update(text)
 
-    def where(self, step: float, params: dict) -> str:
-        values = {**defaults(self.experiment.run), **params}
-        batch, examples, epochs = (values.get(k) for k in ("batch_size", "num_examples", "num_epochs"))
-        if batch and examples and epochs:
-            per_epoch = math.ceil(examples / batch)
-            epoch = min(epochs, max(1, math.ceil(step / per_epoch)))
-            return t("exp.epoch", self.lang, epoch=epoch, epochs=epochs, step=int(step))
-        return t("exp.step", self.lang, step=int(step))
-
-    async def run_experiment(self) -> None:
+    def start_run(self) -> None:
         params, problems = self.read_params()
         if problems:
             self.query_one("#param-errors", Static).update("\n".join(problems))
             self.status(t("exp.invalid", self.lang))
             return
-        kernel = self.context.host
-        plot = self.query_one("#loss-plot", LossPlot)
-        plot.reset()
-        self.query_one("#facts", Static).update("")
+        self.runs += 1
+        self.running = True
         self.result = None
-        self.started_at = time.monotonic()
-        self.status(t("cell.running", self.lang) if kernel.ready else t("kernel.waiting", self.lang))
-        errors: list[str] = []
+        self.query_one("#loss-plot", LossPlot).reset()
+        for name in ("#facts", "#words", "#key"):
+            self.query_one(name, Static).update("")
+        host = self.context.host
+        self.status(t("cell.running", self.lang) if host.ready else t("kernel.waiting", self.lang))
+        self.run_experiment(LiveRun(self.runs, params))
 
-        def on_event(event) -> None:
-            elapsed = self.context.elapsed(time.monotonic() - self.started_at)
-            if isinstance(event, Points):
-                plot.add_points(event.series)
-                label, points = next(reversed(event.series.items()))
-                if points:
-                    x, y = points[-1]
-                    loss = "inf" if y is None else f"{y:.3g}"
-                    self.status(t("exp.status", self.lang, where=self.where(x, params), loss=loss, elapsed=elapsed))
-            elif isinstance(event, Stream):
-                errors.append(event.text)
-            elif isinstance(event, Error):
-                errors.append(f"{event.ename}: {event.evalue}")
-            elif isinstance(event, Done):
-                self.finish(event, elapsed, errors)
-            elif isinstance(event, KernelDied):
-                self.status(Text(t("kernel.died", self.lang, reason=event.reason), style="red"))
+    @work(exclusive=True, exit_on_error=False, group="experiment")
+    async def run_experiment(self, live: LiveRun) -> None:
+        """The panel's one runner: the kernel's events of one run, turned into messages."""
+        try:
+            done: Done | None = None
+            died = ""
+            events = self.context.host.experiment(
+                self.experiment.run, live.params, seed=0, sweep=self.experiment.sweep,
+                impl=self.impl, compare=self.compare, x_axis=self.experiment.x_axis,
+            )
+            async for event in events:
+                if isinstance(event, Points):
+                    last = live.add(event.series)
+                    if last is not None:
+                        self.post_message(self.Progress(self, live.number, live.series, self.progress_text(live, last)))
+                elif isinstance(event, Stream):
+                    live.errors.append(event.text)
+                elif isinstance(event, Error):
+                    live.errors.append(f"{event.ename}: {event.evalue}")
+                elif isinstance(event, Done):
+                    done = event
+                elif isinstance(event, KernelDied):
+                    died = event.reason
+            self.post_message(self.completed(live, done, died))
+        finally:
+            self.running = False
 
-        request = kernel.client.experiment(
-            self.experiment.run,
-            params,
-            seed=0,
-            sweep=self.experiment.sweep,
-            impl=self.impl,
-            compare=self.compare,
-        )
-        await kernel.run(request, on_event)
+    @work(group="interrupt", exit_on_error=False)
+    async def interrupt(self) -> None:
+        await self.context.host.interrupt()
 
-    def finish(self, event: Done, elapsed: str, errors: list[str]) -> None:
+    def progress_text(self, live: LiveRun, last: tuple[float, Any]) -> str:
+        x, y = last
+        loss = "inf" if y is None else f"{y:.3g}"
+        elapsed = self.context.elapsed(time.monotonic() - live.started)
+        return t("exp.status", self.lang, where=self.position(x, live.params), loss=loss, elapsed=elapsed)
+
+    def position(self, x: float, params: dict[str, Any]) -> str:
+        """Where a run is, in the units of the plot's x axis."""
+        values = {**defaults(self.experiment.run), **params}
+        axis = self.experiment.x_axis
+        if axis == "examples":
+            return t("experiment.examples_seen", self.lang, examples=int(x))
+        if axis == "epoch":
+            return t("experiment.epoch_of", self.lang, epoch=x, epochs=values.get("num_epochs"))
+        batch, examples, epochs = (values.get(k) for k in ("batch_size", "num_examples", "num_epochs"))
+        swept = next(iter(self.experiment.sweep or {}), None)
+        if batch and examples and epochs and swept not in ("batch_size", "num_examples"):
+            per_epoch = math.ceil(examples / batch)
+            epoch = min(epochs, max(1, math.ceil(x / per_epoch)))
+            return t("exp.epoch", self.lang, epoch=epoch, epochs=epochs, step=int(x))
+        return t("exp.step", self.lang, step=int(x))
+
+    def completed(self, live: LiveRun, done: Done | None, died: str) -> Completed:
+        """What the end of a run means for the learner, worded here in the runner (where a
+        failure becomes a Failed message) so the handler only shows it."""
+        elapsed = self.context.elapsed(time.monotonic() - live.started)
+        if done is None:
+            status = Text(t("kernel.died", self.lang, reason=visible(died)), style="red")
+            return self.Completed(self, live.number, None, status)
+        if done.status == "error" or done.result is None:
+            message = live.errors[-1].strip() if live.errors else done.status
+            status = Text(t("exp.failed", self.lang, error=visible(message)), style="red")
+            return self.Completed(self, live.number, None, status)
+        result = ExperimentResult.from_wire(done.result)
+        if done.status == "interrupted":
+            status = Text(t("exp.cancelled", self.lang), style="yellow")
+        else:
+            status = Text(t("exp.done", self.lang, elapsed=elapsed))
+            for label, step in result.diverged.items():
+                status.append(" · ")
+                status.append(f"{visible(label)}: " + t("exp.diverged", self.lang, step=step), style="bold red")
+            if result.diverged:
+                status.append(" " + t("experiment.diverged_rule", self.lang))
+            if self.compare:
+                compared = compare_text(result, self.lang)
+                if compared:
+                    status.append(" · ")
+                    status.append(compared)
+        words = describe(result, self.lang) if done.status == "ok" else ""
+        facts = "\n".join(fact_lines(result.facts, self.lang))
+        return self.Completed(self, live.number, result, status, facts, words)
+
+    # -- what the runner posts ------------------------------------------------
+
+    @on(Progress)
+    def _show_progress(self, message: Progress) -> None:
+        if message.number != self.runs:
+            return  # an older run's points never join this run's curves
+        self.query_one("#loss-plot", LossPlot).show_series(message.series)
+        self.show_key()
+        self.status(message.status)
+
+    @on(Completed)
+    def _show_completed(self, message: Completed) -> None:
+        if message.number != self.runs:
+            return
+        self.status(message.status)
+        result = self.result = message.result
+        if result is None:
+            return
         plot = self.query_one("#loss-plot", LossPlot)
-        if event.status == "interrupted":
-            self.status(Text(t("exp.cancelled", self.lang), style="yellow"))
-            return
-        if event.status != "ok" or event.result is None:
-            message = errors[-1].strip() if errors else event.status
-            self.status(Text(t("exp.failed", self.lang, error=message), style="red"))
-            return
-        result = self.result = event.result
-        plot.reset(log_y=result.get("log_y", True), xlabel=result.get("xlabel", "step"), ylabel=result.get("ylabel", "loss"))
-        plot.set_curves(result["curves"])
-        diverged = {label: step for label, step in result.get("diverged", {}).items() if step}
-        for label, step in diverged.items():
-            plot.mark_diverged(label, step)
-        if self.query("#path-plot"):
-            self.query_one("#path-plot", PathPlot).show_result(result.get("path") or {}, result.get("surface"))
-        status = Text(t("exp.done", self.lang, elapsed=elapsed))
-        for label, step in diverged.items():
-            status.append(" · ")
-            status.append(f"{label}: " + t("exp.diverged", self.lang, step=step), style="bold red")
-        if self.compare:
-            status.append(" · ")
-            status.append(compare_text(result["curves"], self.lang))
-        self.status(status)
-        facts = result.get("facts", {})
-        self.query_one("#facts", Static).update(
-            "\n".join(f"{name} = {format_value(value)}" for name, value in facts.items())
-        )
+        plot.reset(log_y=result.log_y, xlabel=result.xlabel, ylabel=result.ylabel)
+        plot.show_series({curve.label: (curve.x, curve.y) for curve in result.curves})
+        plot.mark_diverged(result.diverged)
+        if self.has_path:
+            self.query_one("#path-plot", PathPlot).show_result(result.path or {}, result.surface)
+        self.show_key()
+        self.query_one("#words", Static).update(visible(message.words))
+        self.query_one("#facts", Static).update(message.facts)
+
+    @on(Worker.StateChanged)
+    def _show_failure(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == "experiment":
+            error = event.worker.error
+            self.status(Text(t("exp.failed", self.lang, error=visible(f"{type(error).__name__}: {error}")),
+                             style="red"))

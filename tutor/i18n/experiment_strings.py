@@ -1,0 +1,23 @@
+"""The experiment panel's and the plots' words (area A2), en and zh."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "plot.diverged_at": {"en": "✗ diverged at step {step}", "zh": "✗ 第 {step} 步发散"},
+    "plot.log_scale": {"en": "{name} (log scale)", "zh": "{name}（对数刻度）"},
+    "plot.path": {"en": "path of (w1, w2)", "zh": "(w1, w2) 的路径"},
+    "plot.rings": {"en": "rings of equal loss", "zh": "等损失线"},
+    "experiment.examples_seen": {"en": "{examples} examples seen", "zh": "已看过 {examples} 个样本"},
+    "experiment.epoch_of": {"en": "epoch {epoch:.2f} of {epochs}", "zh": "第 {epoch:.2f}/{epochs} 轮"},
+    "experiment.view_key": {"en": "v: loss curve or (w1, w2) path", "zh": "v：切换损失曲线 / (w1, w2) 路径"},
+    "experiment.keys": {"en": "ctrl+r run · ctrl+c cancel", "zh": "ctrl+r 运行 · ctrl+c 取消"},
+    "experiment.diverged_rule": {
+        "en": "(diverged: the loss passed 1000× its first step's, or overflowed)",
+        "zh": "（发散：损失超过第一步的 1000 倍，或溢出）",
+    },
+    "experiment.error_sign": {
+        "en": "errors are learned − true",
+        "zh": "误差均为 学到的值 − 真实值",
+    },
+    "experiment.run_of": {"en": "run {n} of {m}", "zh": "第 {n}/{m} 次运行"},
+}
