@@ -275,10 +275,11 @@ def _write_csv(rows: Sequence[Any], out: TextIO) -> None:
 def _write_tables(report: ClassReport, out: TextIO) -> None:
     console = Console(file=out, highlight=False, soft_wrap=False)
     sections: list[tuple[str, Callable[[Any], list[str]], Sequence[Any]]] = [
-                ("Learners", _learner_cells, report.learners),
-                ("Quizzes", _quiz_cells, report.quizzes),
-                ("Exercises", _exercise_cells, report.exercises),
-                ("Files that could not be used", _problem_cells, report.problems)]
+        ("Learners", _learner_cells, report.learners),
+        ("Quizzes", _quiz_cells, report.quizzes),
+        ("Exercises", _exercise_cells, report.exercises),
+        ("Files that could not be used", _problem_cells, report.problems),
+    ]
     for title, cells, rows in sections:
         if not rows:
             continue
