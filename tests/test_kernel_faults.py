@@ -9,7 +9,6 @@ another cell's result, a death nobody was told about.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -167,7 +166,7 @@ async def test_after_a_fork_without_exit_each_cell_shows_its_own_result():
             events = await events_of(client.execute(f"{n} * 10"))
             assert [e.text for e in events if isinstance(e, P.Result)] == [str(n * 10)], events
         # The copy finished its cell and left, rather than waiting for requests.
-        child = int([e.text for e in await events_of(client.execute("child")) if isinstance(e, P.Result)][0])
+        child = int(next(e.text for e in await events_of(client.execute("child")) if isinstance(e, P.Result)))
         assert await still_running_after([child], ENDS_WITHIN) == []
     finally:
         await client.shutdown()
@@ -274,5 +273,20 @@ async def test_a_busy_kernel_is_not_stopped_for_idleness():
         events = await events_of(client.execute("import time\ntime.sleep(1.5)\n'finished'"))
         assert [e.text for e in events if isinstance(e, P.Result)] == ["'finished'"]
         assert "stopped" not in [s for s, _ in statuses]
+    finally:
+        await client.shutdown()
+
+
+async def test_reasons_are_in_the_learners_language():
+    client = KernelClient(KernelOptions(), lang="zh")
+    try:
+        await client.wait_ready(90)
+        events = await events_of(client.execute("import os\nos._exit(3)"))
+        assert events[-1] == P.KernelDied("内核以状态 3 退出；已重新启动")
+        client.lang = "en"  # the learner switched language
+        await client.wait_ready(90)
+        await client.restart()
+        await client.wait_ready(90)
+        assert client.last_death == "the kernel was restarted on request"
     finally:
         await client.shutdown()

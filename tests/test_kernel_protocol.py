@@ -53,7 +53,30 @@ def test_lines_that_are_not_messages_are_refused(line):
 
 
 def test_protocol_imports_neither_torch_nor_textual():
-    code = "import sys, tutor.kernel.protocol, tutor.kernel.client; print(sorted(m for m in ('torch', 'textual') if m in sys.modules))"
+    code = ("import sys, tutor.kernel.protocol, tutor.kernel.client; "
+            "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda m: type(m).__name__)
+def test_sealed_lines_carry_their_request_and_token(message):
+    line = P.seal(message, 7, "secret")
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert P.unseal(line) == P.Envelope(message, 7, "secret")
+
+
+@pytest.mark.parametrize("line", [
+    b'{"_request": "7", "_token": "t", "type": "Done", "status": "ok", "result": null}',
+    b'{"_request": true, "_token": "t", "type": "Done", "status": "ok", "result": null}',
+    b'{"_request": 7, "_token": 3, "type": "Done", "status": "ok", "result": null}',
+])
+def test_a_bad_envelope_is_refused(line):
+    with pytest.raises(P.ProtocolError):
+        P.unseal(line)
+
+
+def test_a_line_without_envelope_has_no_token():
+    # What learner code writing to the event pipe would send: the client drops it for its token.
+    assert P.unseal(b'{"type": "Done", "status": "ok", "result": null}') == P.Envelope(P.Done("ok"), 0, "")

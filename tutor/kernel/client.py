@@ -39,10 +39,12 @@ import signal
 import struct
 import sys
 import termios
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Literal
 
+from tutor.i18n import t
 from tutor.kernel import protocol as P
 
 START_ATTEMPTS = 3  # a kernel that dies before Ready this many times in a row is given up ("dead")
@@ -52,6 +54,7 @@ STRAY_LIMIT = 65536  # characters of output kept from between requests (given to
 LAST_WORDS = 200  # characters of a kernel's last stderr line quoted in the news of its death
 
 Status = str  # "starting" | "ready" | "busy" | "restarting" | "stopped" | "dead"
+StreamName = Literal["stdout", "stderr"]
 
 
 @dataclass
@@ -88,7 +91,7 @@ class Request:
             self.outcome = event
             self.finished.set()
 
-    def __aiter__(self) -> "Request":
+    def __aiter__(self) -> Request:
         return self
 
     async def __anext__(self) -> Any:
@@ -155,7 +158,8 @@ class _OutputReader(asyncio.Protocol):
     """fd 1 or 2 of the kernel: text handed on as soon as it is read (no call_soon in between, so
     an empty pipe means every byte written so far has been handed on)."""
 
-    def __init__(self, name: str, on_output: Callable[[str, str], None], closed: asyncio.Event) -> None:
+    def __init__(self, name: StreamName, on_output: Callable[[StreamName, str], None],
+                 closed: asyncio.Event) -> None:
         self._name, self._on_output, self._closed = name, on_output, closed
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
@@ -171,23 +175,21 @@ class _OutputReader(asyncio.Protocol):
         self._closed.set()
 
 
-def describe_exit(returncode: int, out_of_memory: bool | None = None) -> str:
+def describe_exit(returncode: int, out_of_memory: bool | None = None, lang: str = "en") -> str:
     """Why a kernel the tutor did not kill ended, in plain words. out_of_memory: whether the
     system's out-of-memory killer acted meanwhile (None: cannot tell)."""
     if returncode >= 0:
-        return f"the kernel exited with status {returncode}"
+        return t("kernel_reason.exit", lang, status=returncode)
     try:
         name = signal.Signals(-returncode).name
     except ValueError:
         name = str(-returncode)
     if name != "SIGKILL":
-        return f"the kernel was killed by signal {name}"
+        return t("kernel_reason.signal", lang, signal=name)
     if out_of_memory:
-        return "the system's out-of-memory killer ended the kernel (signal SIGKILL): the machine ran out of memory"
-    reason = "the kernel was killed by signal SIGKILL from outside the tutor"
-    if out_of_memory is False:
-        return reason + " (not for lack of memory: the system's out-of-memory killer did not act)"
-    return reason + " (by another program, a person, or the system when out of memory)"
+        return t("kernel_reason.oom", lang)
+    reason = t("kernel_reason.outside_kill", lang)
+    return t("kernel_reason.not_oom" if out_of_memory is False else "kernel_reason.maybe_oom", lang, reason=reason)
 
 
 def oom_kills() -> int | None:
@@ -238,7 +240,7 @@ def _unread_bytes(fd: int) -> int:
 class _Process:
     """One kernel process with its four pipes."""
 
-    def __init__(self, options: KernelOptions, on_output: Callable[[str, str], None]) -> None:
+    def __init__(self, options: KernelOptions, on_output: Callable[[StreamName, str], None]) -> None:
         self.options = options
         self.events = _Channel()
         self.ready = False
@@ -258,7 +260,7 @@ class _Process:
     def pid(self) -> int | None:
         return self._process.pid if self._process and self.returncode is None else None
 
-    def _output(self, name: str, text: str) -> None:
+    def _output(self, name: StreamName, text: str) -> None:
         if name == "stderr" and not self.ready:
             self.stderr_tail = (self.stderr_tail + text)[-2000:]
         self._on_output(name, text)
@@ -301,18 +303,17 @@ class _Process:
             (out_r, lambda: _OutputReader("stdout", self._output, out_closed)),
             (err_r, lambda: _OutputReader("stderr", self._output, err_closed)),
         ):
-            transport, _ = await loop.connect_read_pipe(factory, os.fdopen(fd, "rb", buffering=0))
-            self._transports.append(transport)
-        transport, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(req_w, "wb", buffering=0))
-        self._transports.append(transport)
-        self._requests = transport
-        asyncio.create_task(self._watch_exit())
+            reader, _ = await loop.connect_read_pipe(factory, os.fdopen(fd, "rb", buffering=0))
+            self._transports.append(reader)
+        self._requests, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(req_w, "wb", buffering=0))
+        self._transports.append(self._requests)
+        self._watcher = asyncio.create_task(self._watch_exit(self._process))
 
-    async def _watch_exit(self) -> None:
-        returncode = await self._process.wait()
+    async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
+        returncode = await process.wait()
         try:  # what it wrote just before dying is worth showing
             await asyncio.wait_for(asyncio.gather(*(e.wait() for e in self._closed)), EXIT_DRAIN)
-        except asyncio.TimeoutError:  # a subprocess the learner started may hold the pipes open
+        except TimeoutError:  # a subprocess the learner started may hold the pipes open
             pass
         self.returncode = returncode
         self._output_fds = ()
@@ -350,7 +351,7 @@ class _Process:
                 return
             await asyncio.sleep(0 if attempt < 20 else 0.005)
 
-    def death_reason(self) -> str:
+    def death_reason(self, lang: str) -> str:
         if self.kill_reason:
             return self.kill_reason
         returncode = self.returncode if self.returncode is not None else 0
@@ -359,18 +360,21 @@ class _Process:
             now = oom_kills()
             if now is not None and self._oom_kills is not None:
                 out_of_memory = now > self._oom_kills
-        return describe_exit(returncode, out_of_memory)
+        return describe_exit(returncode, out_of_memory, lang)
 
 
 class KernelClient:
     """The kernel as the app sees it. Status: starting | ready | busy | restarting | stopped | dead."""
 
     def __init__(self, options: KernelOptions | None = None,
-                 on_status: Callable[[str, str], None] | None = None) -> None:
+                 on_status: Callable[[str, str], None] | None = None, lang: str = "en") -> None:
         self.options = options or KernelOptions()
         self.on_status = on_status
+        # The language of the reasons and details it reports; the app sets it when the learner
+        # switches language.
+        self.lang = lang
         self.status: Status = "dead"
-        self.status_detail = "not started"
+        self.status_detail = t("kernel_detail.not_started", lang)
         self.torch_version: str | None = None
         # Why the last kernel ended, in plain words (None while the first one lives).
         self.last_death: str | None = None
@@ -379,11 +383,12 @@ class KernelClient:
         self._queued = asyncio.Event()
         self._changed = asyncio.Event()
         self._current: Request | None = None
-        self._stray: list[tuple[str, str]] = []
+        self._stray: list[tuple[StreamName, str]] = []
         self._supervisor: asyncio.Task | None = None
         self._closing = False
         self._idle_timer: asyncio.TimerHandle | None = None
         self._stopping_idle = False
+        self._stopper: asyncio.Task | None = None
         self._request_ids = itertools.count(1)
 
     # ---------------------------------------------------------------- state
@@ -401,6 +406,9 @@ class KernelClient:
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
+
+    def _say(self, key: str, **fields: object) -> str:
+        return t(key, self.lang, **fields)
 
     def _set_status(self, status: Status, detail: str = "") -> None:
         self.status, self.status_detail = status, detail
@@ -425,7 +433,7 @@ class KernelClient:
 
     def _launch(self) -> None:
         self._closing = False
-        self._set_status("starting", "loading torch…")
+        self._set_status("starting", self._say("kernel_detail.loading"))
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
 
     async def wait_ready(self, timeout: float | None = None) -> None:
@@ -455,22 +463,25 @@ class KernelClient:
         grace = self.options.interrupt_grace
         try:
             await asyncio.wait_for(request.finished.wait(), grace)
-        except asyncio.TimeoutError:
-            process.kill(f"the kernel did not stop within {grace:g} s of the interrupt")
+        except TimeoutError:
+            process.kill(self._say("kernel_reason.interrupt_timeout", seconds=grace))
             await request.finished.wait()
         return "restarted" if isinstance(request.outcome, P.KernelDied) else "interrupted"
 
-    async def restart(self, reason: str = "the kernel was restarted on request") -> None:
+    async def restart(self, reason: str | None = None) -> None:
         """Kill the kernel and everything it started (a running request ends with
-        KernelDied(reason)), and start a new one; returns once the new one is starting."""
+        KernelDied(reason), by default "restarted on request"), and start a new one; returns once
+        the new one is starting. A kernel that has just died is being replaced already: nothing
+        more is done."""
+        reason = reason or self._say("kernel_reason.restart")
         process = self._process
         if process is None or self._supervisor is None or self._supervisor.done():
             await self.ensure_started()
             return
         process.kill(reason)
         await process.exited.wait()
-        # Until the supervisor has moved on to a new process (or given up).
-        while self._process is process and self.status not in ("dead", "stopped"):
+        # Until the supervisor has seen the death (and is starting the next kernel, or gave up).
+        while self._process is process and self.status not in ("restarting", "dead", "stopped"):
             await self._changed.wait()
         if self.status == "stopped":  # it was being stopped for idleness: a restart wants one
             await self.ensure_started()
@@ -484,15 +495,15 @@ class KernelClient:
                 process.send(P.Shutdown())
                 try:
                     await asyncio.wait_for(process.exited.wait(), SHUTDOWN_GRACE)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
-            process.kill("the kernel was shut down")
+            process.kill(self._say("kernel_reason.shutdown"))
             await process.exited.wait()
         self._queued.set()
         if self._supervisor is not None:
             await self._supervisor
-        self._fail_all("the kernel was shut down")
-        self._set_status("dead", "shut down")
+        self._fail_all(self._say("kernel_reason.shutdown"))
+        self._set_status("dead", self._say("kernel_detail.shut_down"))
 
     # ---------------------------------------------------------------- stopping an idle kernel
 
@@ -517,10 +528,10 @@ class KernelClient:
         async def ensure_gone() -> None:
             try:
                 await asyncio.wait_for(process.exited.wait(), SHUTDOWN_GRACE)
-            except asyncio.TimeoutError:
-                process.kill("the kernel was stopped after sitting idle")
+            except TimeoutError:
+                process.kill(self._say("kernel_reason.idle", seconds=self.options.idle_timeout))
 
-        asyncio.get_running_loop().create_task(ensure_gone())
+        self._stopper = asyncio.get_running_loop().create_task(ensure_gone())
 
     # ---------------------------------------------------------------- requests
 
@@ -538,7 +549,7 @@ class KernelClient:
     def _submit(self, message: Any) -> Request:
         request = Request(message)
         if self._closing:
-            request._put(P.KernelDied("the kernel was shut down"))
+            request._put(P.KernelDied(self._say("kernel_reason.shutdown")))
             return request
         self._arm_idle_timer(False)
         if self._supervisor is None or self._supervisor.done():
@@ -550,7 +561,7 @@ class KernelClient:
         self._queued.set()
         return request
 
-    def _on_output(self, name: str, text: str) -> None:
+    def _on_output(self, name: StreamName, text: str) -> None:
         if self._current is not None:
             self._current._put(P.Stream(name, text))
         else:  # between requests (a learner's thread, a warning at start-up): shown with the next
@@ -573,7 +584,7 @@ class KernelClient:
             try:
                 await process.spawn()
             except OSError as exc:
-                self._die(f"the kernel could not start: {exc}")
+                self._die(self._say("kernel_reason.cannot_start", error=exc))
                 return
             self._process = process
             reason = await self._serve(process)
@@ -583,13 +594,14 @@ class KernelClient:
                 self._stopping_idle = False
                 self._stray.clear()
                 if not self.busy:  # else a request came meanwhile: start its kernel at once
-                    self.last_death = f"the kernel was stopped after {self.options.idle_timeout:g} s idle"
+                    self.last_death = self._say("kernel_reason.idle", seconds=self.options.idle_timeout)
                     self._set_status("stopped", self.last_death)
                     return
             failures = 0 if process.ready else failures + 1
             if failures >= START_ATTEMPTS:
-                tail = process.stderr_tail.strip().splitlines()
-                self._die(f"the kernel could not start ({reason})" + (f": {tail[-1]}" if tail else ""))
+                words = last_words(process.stderr_tail)
+                self._die(self._say("kernel_reason.gave_up_saying", reason=reason, words=words) if words
+                          else self._say("kernel_reason.gave_up", reason=reason))
                 return
             self.last_death = reason
             self._set_status("restarting", reason)
@@ -605,7 +617,7 @@ class KernelClient:
         while not isinstance(item, _Exited) and not isinstance(item.message, P.Ready):
             item = await process.events.get()
         if isinstance(item, _Exited):
-            return process.death_reason()
+            return process.death_reason(self.lang)
         process.ready = True
         self.torch_version = item.message.torch_version
         self._set_status("ready")
@@ -614,7 +626,7 @@ class KernelClient:
             if request is None:
                 return self._died_idle(process)
             if not await self._run(process, request):
-                return process.death_reason()
+                return process.death_reason(self.lang)
             if not self._closing:
                 self._set_status("ready")
 
@@ -623,9 +635,9 @@ class KernelClient:
         next request on a new kernel: its last stderr line goes into the news of its death."""
         stderr = "".join(text for name, text in self._stray if name == "stderr")
         self._stray.clear()
-        reason = process.death_reason()
+        reason = process.death_reason(self.lang)
         words = last_words(stderr)
-        return f"{reason}; the last thing it wrote was: {words}" if words else reason
+        return self._say("kernel_reason.last_words", reason=reason, words=words) if words else reason
 
     async def _next_request(self, process: _Process) -> Request | None:
         """The next request not cancelled, or None if the process ended while idle (or is being
@@ -661,13 +673,14 @@ class KernelClient:
             while True:
                 try:
                     item = await process.events.get(None if deadline is None else max(0.0, deadline - loop.time()))
-                except asyncio.TimeoutError:
-                    process.kill(f"the check did not finish within {request.message.timeout:g} s")
+                except TimeoutError:
+                    process.kill(self._say("kernel_reason.check_timeout", seconds=request.message.timeout))
                     deadline = None
                     continue
                 if isinstance(item, _Exited):
-                    reason = process.death_reason()
-                    request._put(P.KernelDied(reason if self._closing else f"{reason}; it was restarted"))
+                    reason = process.death_reason(self.lang)
+                    request._put(P.KernelDied(reason if self._closing else self._say("kernel_reason.restarted",
+                                                                                      reason=reason)))
                     return False
                 if item.request != request_id:
                     continue  # an answer to an earlier request, come too late: not this one's

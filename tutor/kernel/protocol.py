@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 # ---------------------------------------------------------------- requests
 
@@ -124,11 +124,14 @@ class CheckResult:
     line: int | None = None
 
 
+DoneStatus = Literal["ok", "error", "interrupted"]
+
+
 @dataclass
 class Done:
     """The request ended. ``result``: an experiment's dict, a check's CheckResult as a dict, else None."""
 
-    status: Literal["ok", "error", "interrupted"]
+    status: DoneStatus
     result: dict[str, Any] | None = None
 
 
@@ -139,8 +142,8 @@ class KernelDied:
     reason: str
 
 
-Request = Union[Execute, RunExperiment, Check, Shutdown]
-Event = Union[Ready, Stream, Result, Error, Points, CheckResult, Done, KernelDied]
+Request = Execute | RunExperiment | Check | Shutdown
+Event = Ready | Stream | Result | Error | Points | CheckResult | Done | KernelDied
 
 MESSAGE_TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -211,10 +214,10 @@ def unseal(line: bytes | str) -> Envelope:
 
 
 def _fields(message: Any) -> dict[str, Any]:
-    name = type(message).__name__
-    if MESSAGE_TYPES.get(name) is not type(message):
+    kind = type(message)
+    if MESSAGE_TYPES.get(kind.__name__) is not kind:
         raise ProtocolError(f"not a protocol message: {message!r}")
-    return {"type": name, **json_safe(asdict(message))}
+    return {"type": kind.__name__, **json_safe(asdict(message))}
 
 
 def _line(payload: dict[str, Any]) -> bytes:

@@ -69,11 +69,12 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict
 from functools import partial
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from tutor.kernel import experiment_runs as runs
 from tutor.kernel import protocol as P
@@ -208,12 +209,14 @@ def _load_attr(spec: str, default_attr: str | None) -> Any:
     if target.endswith(".py"):
         name = "_tutor_standin_" + os.path.basename(target)[:-3]
         module_spec = importlib.util.spec_from_file_location(name, target)
+        if module_spec is None or module_spec.loader is None:
+            raise ImportError(f"cannot load {target}")
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
     else:
         module = importlib.import_module(target)
-    attr = attr or default_attr
-    return getattr(module, attr) if attr else module
+    chosen = attr or default_attr
+    return getattr(module, chosen) if chosen else module
 
 
 def load_core() -> tuple[dict[str, Any], str | None]:
@@ -251,6 +254,7 @@ class Kernel:
         self.cells_run = 0
         self._extra_experiments: dict[str, Callable[..., dict]] | None = None
         self._saved_stdio = {fd: os.dup(fd) for fd in (1, 2)}  # to repair a learner's os.close(1)
+        self._libc: ctypes.CDLL | None
         try:
             self._libc = ctypes.CDLL(None)
         except OSError:
@@ -272,7 +276,8 @@ class Kernel:
         streams = {id(s): s for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)}
         for stream in streams.values():
             try:
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
             except Exception:  # a learner's own stdout object may not flush; theirs to fix
                 pass
         if self._libc is not None:
@@ -305,7 +310,7 @@ class Kernel:
         """Python's traceback text with only the learner's frames (all but ours if they have none)."""
         top = traceback.TracebackException.from_exception(exc)
         chain: list[traceback.TracebackException] = []  # the exception and those it was chained to
-        todo = [top]
+        todo: list[traceback.TracebackException | None] = [top]
         while todo:
             te = todo.pop()
             if te is not None and all(te is not known for known in chain):
@@ -351,6 +356,8 @@ class Kernel:
     def handle(self, request: Any) -> None:
         self.signals.new_request()
         learner_files: set[str] = set()
+        status: P.DoneStatus
+        result: dict | None
         try:
             if isinstance(request, P.Execute):
                 status, result = self.run_cell(request, learner_files)
@@ -394,14 +401,17 @@ class Kernel:
         learner_files.add(filename)
         return filename
 
-    def run_cell(self, request: P.Execute, learner_files: set[str]) -> tuple[str, None]:
+    def run_cell(self, request: P.Execute, learner_files: set[str]) -> tuple[P.DoneStatus, None]:
         namespace = self.namespace(request.namespace)
         self.cells_run += 1
         shown = f"<cell {request.cell_id}>" if request.cell_id else "<cell>"
         filename = self.add_learner_file(shown, request.code, learner_files, unique=True)
         try:
             tree = ast.parse(request.code, filename)
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            final = tree.body[-1] if tree.body else None
+            last = final if isinstance(final, ast.Expr) else None
+            if last is not None:
+                tree.body.pop()
             body = compile(tree, filename, "exec")
             value_code = compile(ast.Expression(last.value), filename, "eval") if last else None
         except (SyntaxError, ValueError) as exc:
@@ -453,7 +463,7 @@ class Kernel:
                 functions[dotted] = checks.load_function(dotted, source, filename=filename)
         return functions
 
-    def run_experiment(self, request: P.RunExperiment, learner_files: set[str]) -> tuple[str, dict]:
+    def run_experiment(self, request: P.RunExperiment, learner_files: set[str]) -> tuple[P.DoneStatus, dict]:
         """Each planned run in turn (experiment_runs.plan_runs), streaming its points; stops after
         the run that saw the learner's interrupt."""
         registry = self.experiments()
@@ -482,7 +492,7 @@ class Kernel:
 
     # ---------------------------------------------------------------- checks
 
-    def run_check(self, request: P.Check, learner_files: set[str]) -> tuple[str, dict | None]:
+    def run_check(self, request: P.Check, learner_files: set[str]) -> tuple[P.DoneStatus, dict | None]:
         checks = self.checks()
         filename = self.add_learner_file(LEARNER_FILE, request.source, learner_files, unique=False)
         timeout_message = f"your code did not finish within {request.timeout:g} s"
@@ -589,6 +599,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     for fd in (args.requests, args.events):
         os.set_inheritable(fd, False)  # a learner's subprocess must not hold the protocol pipes
+    if os.getpgrp() != os.getpid():  # started by hand, not by the client: never kill the caller's group
+        os.setpgid(0, 0)
     alive = start_sentinel(args.events)
     protocol_fds = (args.requests, args.events, alive)
     os.register_at_fork(after_in_child=lambda: isolate_forked_child(protocol_fds))
