@@ -290,3 +290,22 @@ async def test_reasons_are_in_the_learners_language():
         assert client.last_death == "the kernel was restarted on request"
     finally:
         await client.shutdown()
+
+
+async def test_an_outside_sigkill_during_a_request_says_how_much_memory_the_kernel_used():
+    client, _ = await ready_client(memory_bytes=2 << 30)
+    try:
+        request = client.execute("import time\nbig = torch.ones(100 << 20, dtype=torch.uint8) * 1\n"
+                                 "print('allocated', flush=True)\ntime.sleep(60)")
+        async for event in request:
+            if isinstance(event, P.Stream):
+                break
+        await asyncio.sleep(1.0)  # the client reads the kernel's memory every half second
+        os.kill(client.pid, signal.SIGKILL)
+        death = (await events_of(request))[-1]
+        assert isinstance(death, P.KernelDied)
+        assert death.reason.startswith("the kernel was killed by signal SIGKILL from outside the tutor"), death
+        used = death.reason.split("it was using ")[1].split(" MiB")[0]
+        assert 150 <= int(used) <= 2048 and death.reason.endswith("(its limit: 2.0 GiB); it was restarted"), death
+    finally:
+        await client.shutdown()

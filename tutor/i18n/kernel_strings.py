@@ -24,6 +24,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{reason} (by another program, a person, or the system when out of memory)",
         "zh": "{reason}（可能是别的程序、某个人，或内存不足时的系统）",
     },
+    "kernel_reason.memory": {
+        "en": "{reason}; it was using {used} of memory (its limit: {limit})",
+        "zh": "{reason}；当时它占用 {used} 内存（上限 {limit}）",
+    },
+    "kernel_reason.memory_near": {
+        "en": "{reason}; it was using {used} of memory, and its address space was close to its limit of {limit}",
+        "zh": "{reason}；当时它占用 {used} 内存，地址空间已接近 {limit} 的上限",
+    },
     "kernel_reason.interrupt_timeout": {
         "en": "the kernel did not stop within {seconds:g} s of the interrupt",
         "zh": "中断后 {seconds:g} 秒内内核没有停下",

@@ -52,6 +52,8 @@ EXIT_DRAIN = 0.5  # seconds to collect a dead kernel's last output before report
 SHUTDOWN_GRACE = 1.0  # seconds an idle kernel has to exit after Shutdown before it is killed
 STRAY_LIMIT = 65536  # characters of output kept from between requests (given to the next request)
 LAST_WORDS = 200  # characters of a kernel's last stderr line quoted in the news of its death
+MEMORY_SAMPLE = 0.5  # seconds between two readings of a busy kernel's memory (for a death's news)
+NEAR_LIMIT = 0.9  # an address space this close to the memory limit is "close to its limit"
 
 Status = str  # "starting" | "ready" | "busy" | "restarting" | "stopped" | "dead"
 StreamName = Literal["stdout", "stderr"]
@@ -255,6 +257,7 @@ class _Process:
         self._output_fds: tuple[int, ...] = ()
         self._token = secrets.token_hex(16)
         self._oom_kills = oom_kills()
+        self.memory: tuple[int, int] | None = None  # (resident, address space) during the last request
 
     @property
     def pid(self) -> int | None:
@@ -360,7 +363,35 @@ class _Process:
             now = oom_kills()
             if now is not None and self._oom_kills is not None:
                 out_of_memory = now > self._oom_kills
-        return describe_exit(returncode, out_of_memory, lang)
+        reason = describe_exit(returncode, out_of_memory, lang)
+        if returncode == -signal.SIGKILL and self.memory is not None:
+            rss, address_space = self.memory
+            near = address_space >= NEAR_LIMIT * self.options.memory_bytes
+            return t("kernel_reason.memory_near" if near else "kernel_reason.memory", lang, reason=reason,
+                     used=_size(rss), limit=_size(self.options.memory_bytes))
+        return reason
+
+    def sample_memory(self) -> None:
+        """Keep the kernel's resident memory and address space (VmRSS, VmSize), to say after an
+        outside SIGKILL what it was using; nothing if /proc cannot tell."""
+        if self.pid is None:
+            return
+        try:
+            with open(f"/proc/{self.pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            self.memory = (int(fields["VmRSS"].split()[0]) * 1024, int(fields["VmSize"].split()[0]) * 1024)
+        except (OSError, KeyError, ValueError, IndexError):
+            pass
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MiB"
+
+
+async def _sample_memory(process: _Process) -> None:
+    while True:
+        process.sample_memory()
+        await asyncio.sleep(MEMORY_SAMPLE)
 
 
 class KernelClient:
@@ -635,6 +666,7 @@ class KernelClient:
         next request on a new kernel: its last stderr line goes into the news of its death."""
         stderr = "".join(text for name, text in self._stray if name == "stderr")
         self._stray.clear()
+        process.memory = None  # a reading from the last request is no news of an idle kernel
         reason = process.death_reason(self.lang)
         words = last_words(stderr)
         return self._say("kernel_reason.last_words", reason=reason, words=words) if words else reason
@@ -669,6 +701,7 @@ class KernelClient:
             deadline = loop.time() + request.message.timeout + self.options.interrupt_grace + 1.0
         request_id = next(self._request_ids)
         process.send(request.message, request_id)
+        sampler = loop.create_task(_sample_memory(process))
         try:
             while True:
                 try:
@@ -691,4 +724,5 @@ class KernelClient:
                 if isinstance(event, P.Done):
                     return True
         finally:
+            sampler.cancel()
             self._current = None
