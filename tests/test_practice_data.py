@@ -89,7 +89,7 @@ def test_noise_not_centred():
 
 def test_labels_not_a_column():
     result = verdict(SYNTHETIC, BOOK_SYNTHETIC.replace("y.reshape((-1, 1))", "y"))
-    assert_fails(result, "labels not shaped (1000, 1)", "y.reshape((-1, 1))")
+    assert_fails(result, "labels not shaped (1000, 1)", "reshape y into a column")
     assert "num_examples=1000)" in result.case
 
 

@@ -13,9 +13,14 @@ from tutor.content.model import Exercise, Where
 from tutor.content.python_block import python_error
 from tutor.content.words import quoted, suggest
 
-EXERCISE_KEYS = ("id", "implements", "starter", "hints", "then")
+EXERCISE_KEYS = ("id", "implements", "starter", "hints", "solution", "reveal", "then")
 _REQUIRED = ("id", "implements", "starter", "hints")
-REQUIRED_NOTE = "an exercise needs id:, implements:, starter: and hints:, and may have then:"
+REQUIRED_NOTE = ("an exercise needs id:, implements:, starter: and hints:, and may have "
+                 "solution:, reveal: and then:")
+# when the learner may ask for the solution
+REVEAL_RULES = ("after-hints", "always", "never")
+_REVEAL_NOTE = ("after-hints (once every hint was shown, the default), always (at any time) or "
+                "never")
 
 
 def read_exercise(block: YamlBlock, node: Node, where: Where) -> Exercise | None:
@@ -29,9 +34,16 @@ def read_exercise(block: YamlBlock, node: Node, where: Where) -> Exercise | None
     implements = _implements(block, entries["implements"]) if "implements" in entries else None
     starter = None
     if "starter" in entries:
-        starter = _starter(block, entries["starter"], implements)
+        starter = _function(block, entries["starter"], implements, "the starter")
     hints = _hints(block, entries["hints"]) if "hints" in entries else None
     ok = ok and None not in (ident, implements, starter, hints)
+    solution, reveal = "", REVEAL_RULES[0]
+    if "solution" in entries:
+        solution = _function(block, entries["solution"], implements, "the solution") or ""
+        ok = ok and bool(solution)
+    if "reveal" in entries:
+        reveal = _reveal(block, entries["reveal"], has_solution="solution" in entries) or ""
+        ok = ok and bool(reveal)
     then = None
     if "then" in entries:
         key, value = entries["then"]
@@ -41,7 +53,8 @@ def read_exercise(block: YamlBlock, node: Node, where: Where) -> Exercise | None
         ok = ok and then is not None
     if not ok:
         return None
-    return Exercise(ident, implements, starter, where, hints=hints, then=then)
+    return Exercise(ident, implements, starter, where, hints=hints, then=then, solution=solution,
+                    reveal=reveal)
 
 
 def _implements(block: YamlBlock, entry: tuple[Node, Node]) -> str | None:
@@ -57,7 +70,25 @@ def _implements(block: YamlBlock, entry: tuple[Node, Node]) -> str | None:
     return name
 
 
-def _starter(block: YamlBlock, entry: tuple[Node, Node], implements: str | None) -> str | None:
+def _reveal(block: YamlBlock, entry: tuple[Node, Node], has_solution: bool) -> str | None:
+    key, node = entry
+    rule = block.text(key, node)
+    if rule is None:
+        return None
+    if rule not in REVEAL_RULES:
+        block.node_error(node, f"unknown reveal rule {rule!r}{suggest(rule, REVEAL_RULES)}; "
+                               f"the solution can be shown {_REVEAL_NOTE}")
+        return None
+    if not has_solution:
+        block.node_error(key, "reveal: says when the solution is shown, but there is no "
+                              "solution:; add one (a function that passes the check)")
+        return None
+    return rule
+
+
+def _function(block: YamlBlock, entry: tuple[Node, Node], implements: str | None,
+              what: str) -> str | None:
+    """The starter's or the solution's source: valid Python that defines the function."""
     key, node = entry
     source = block.text(key, node)
     if source is None:
@@ -74,14 +105,14 @@ def _starter(block: YamlBlock, entry: tuple[Node, Node], implements: str | None)
             line, col = line + row, block.col + indent + col
         elif node.start_mark.line == node.end_mark.line:
             col = col0 + col - 1 + (1 if node.style in ("'", '"') else 0)
-        block.error(line, col, f"the starter is not valid Python: {message}")
+        block.error(line, col, f"{what} is not valid Python: {message}")
         return None
     if implements is not None:
         name = implements.rpartition(".")[2]
         tree = ast.parse(source)
         if not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
                    for n in tree.body):
-            block.node_error(key, f"the starter must define {name}(...), the function the "
+            block.node_error(key, f"{what} must define {name}(...), the function the "
                                   f"learner writes")
             return None
     return source

@@ -69,7 +69,7 @@ def _batches(fn: Callable[..., Any], batch_size: int, features: torch.Tensor, la
 
 
 def _check_is_iterator(result: Any, case: str) -> None:
-    yield_hint = "yield features[batch_indices], labels[batch_indices] inside the loop"
+    yield_hint = "inside the loop, yield each batch's features and labels as a pair"
     if result is None:
         raise Failure(f"your data_iter returned None: it should be a generator that yields the batches — {yield_hint}", case)
     if (isinstance(result, (tuple, list)) and len(result) == 2
@@ -98,7 +98,7 @@ def _batch(item: Any, number_: int, features: torch.Tensor, case: str) -> tuple[
             and all(isinstance(v, torch.Tensor) for v in item)):
         raise Failure(
             f"each batch should be a pair (X, y) of tensors; batch {number_} is {kind(item)}: "
-            "yield features[batch_indices], labels[batch_indices]",
+            "yield the batch's features and its labels together, as two tensors",
             case,
         )
     X, y = item
@@ -107,7 +107,7 @@ def _batch(item: Any, number_: int, features: torch.Tensor, case: str) -> tuple[
         if X.dim() == 2 and X.shape[1] == 1 and y.dim() == 2 and y.shape[1] == width:
             raise Failure(
                 f"batch {number_} has X of shape {shape(X)} and y of shape {shape(y)}: the labels came first. "
-                "Yield the features first, then the labels: yield X, y",
+                "Yield the features first, then the labels",
                 case,
             )
         raise Failure(
@@ -119,7 +119,7 @@ def _batch(item: Any, number_: int, features: torch.Tensor, case: str) -> tuple[
     if not (X.is_floating_point() and y.is_floating_point()):
         raise Failure(
             f"batch {number_} has X of type {X.dtype} and y of type {y.dtype}; the features and labels it was "
-            f"given hold {features.dtype}: yield their rows as they are, features[batch_indices]",
+            f"given hold {features.dtype}: yield their rows as they are, without converting them",
             case,
         )
     if len(X) != len(y):
@@ -141,13 +141,13 @@ def _ids(batches: list[tuple[torch.Tensor, torch.Tensor]], features: torch.Tenso
         if not _rows_of(X, features, x_ids):
             raise Failure(
                 f"batch {number_} holds feature rows that are not rows of the features it was given: "
-                "index features by rows, features[batch_indices]",
+                "index the features by rows, with the batch's indices",
                 case,
             )
         if not _rows_of(y, labels, y_ids):
             raise Failure(
-                f"batch {number_} holds labels that are not labels it was given: index labels by rows, "
-                "labels[batch_indices]",
+                f"batch {number_} holds labels that are not labels it was given: index the labels by "
+                "rows, with the batch's indices",
                 case,
             )
         apart = (x_ids != y_ids).nonzero()
@@ -221,8 +221,9 @@ def _check_coverage(ids: list[list[int]], n: int, batch_size: int, core_sizes: l
         if remainder and len(missing) == remainder and sizes and all(s == batch_size for s in sizes):
             message += (
                 f" They are the {remainder} left over after the full batches ({n} is not a multiple of "
-                f"batch_size {batch_size}): the last, shorter batch is missing. Go up to num_examples: "
-                "range(0, num_examples, batch_size), and slice indices[i: i + batch_size]"
+                f"batch_size {batch_size}): the last, shorter batch is missing. Let the loop's start "
+                "index run up to the number of samples, not stop a batch early; slicing past the end "
+                "of a list is safe"
             )
         raise Failure(message, case)
     if repeated:
@@ -248,8 +249,8 @@ def _check_shuffled(first: list[list[int]], second: list[list[int]], batch_size:
     if order == sorted(order):
         raise Failure(
             "your data_iter does not shuffle at all: the batches come in the original order (the first "
-            f"batch holds samples {_listed(first[0])}). Shuffle the indices — random.shuffle(indices) or "
-            "torch.randperm(num_examples) — so that each epoch sees the samples in a new random order",
+            f"batch holds samples {_listed(first[0])}). Shuffle the indices (random.shuffle or "
+            "torch.randperm) so that each epoch sees the samples in a new random order",
             case,
         )
     full = [batch for batch in first if len(batch) == batch_size]

@@ -35,11 +35,13 @@ CUT_OFF = (
 )
 
 
-def _tensor_result(result: Any, name: str, fix: str, case: str) -> torch.Tensor:
+def _tensor_result(result: Any, name: str, wanted: str, case: str) -> torch.Tensor:
     if result is None:
-        raise Failure(f"your {name} returned None: did you forget the return? ({fix})", case)
+        raise Failure(f"your {name} returned None, so it has no return yet: it should return {wanted}",
+                      case)
     if not isinstance(result, torch.Tensor):
-        raise Failure(f"your {name} returned {kind(result)}, not a tensor ({fix})", case)
+        raise Failure(f"your {name} returned {kind(result)}, not a tensor: it should return {wanted}",
+                      case)
     return result
 
 
@@ -66,21 +68,23 @@ def check_linreg(fn: Callable[..., Any]) -> str:
         case = f"linreg(X, w, b) with X of shape {shape(X)}, w {shape(w0)}, b {shape(b0)} (w and b require grad)"
         w, b = leaf(w0), leaf(b0)
         X_before = X.clone()
-        out = _tensor_result(call(fn, case, X, w, b), "linreg", "return torch.matmul(X, w) + b", case)
+        out = _tensor_result(call(fn, case, X, w, b), "linreg",
+                             "the tensor of predictions, one per row of X", case)
         _unchanged("linreg", {"X": (X_before, X), "w": (w0, w), "b": (b0, b)}, case)
         core_w, core_b = leaf(w0), leaf(b0)
         expected = core(X, core_w, core_b)
         if out.shape != expected.shape:
             raise Failure(
                 f"your linreg returns shape {shape(out)}; the book's returns {shape(expected)}, one prediction "
-                f"per example in a column (torch.matmul(X, w) with w of shape {shape(w0)}, plus b)",
+                f"per example in a column (a matrix product of X and w, with w of shape {shape(w0)}, "
+                "plus b)",
                 case,
             )
         if not same(out, expected):
             if same(out, X @ w0):
-                raise Failure("your linreg forgets the bias: it returns X w without + b. Return torch.matmul(X, w) + b", case)
+                raise Failure("your linreg forgets the bias: it returns X w without + b", case)
             if same(out, X @ w0 - b0):
-                raise Failure("your linreg subtracts the bias: it returns X w - b. Return torch.matmul(X, w) + b", case)
+                raise Failure("your linreg subtracts the bias: it returns X w - b; the bias is added", case)
             raise Failure(
                 f"your linreg gives different predictions: for the first example, X[0] = {numbers(X[0])}, "
                 f"w = {numbers(w0)}, b = {number(b0)}, yours is {number(out.reshape(-1)[0])} and the book's "
@@ -131,7 +135,7 @@ def check_squared_loss(fn: Callable[..., Any]) -> str:
         case = f"squared_loss(y_hat, y) with y_hat of shape {shape(y_hat0)} and y of shape {shape(y)}"
         y_hat, y_before = leaf(y_hat0), y.clone()
         out = _tensor_result(
-            call(fn, case, y_hat, y), "squared_loss", "return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2", case
+            call(fn, case, y_hat, y), "squared_loss", "the tensor of losses, one per example", case
         )
         _unchanged("squared_loss", {"y_hat": (y_hat0, y_hat), "y": (y_before, y)}, case)
         core_hat = leaf(y_hat0)
@@ -153,7 +157,7 @@ def _diagnose_loss_shape(out: torch.Tensor, expected: torch.Tensor, y_hat: torch
     if out.shape == (n, n) and y_hat.shape != y.shape:
         raise Failure(
             f"y has shape {shape(y)} and y_hat {shape(y_hat)}: your loss has shape {shape(out)} — reshape y "
-            f"like y_hat: y.reshape(y_hat.shape). Without it, y_hat - y broadcasts to every pair of a "
+            f"like y_hat. Without it, y_hat - y broadcasts to every pair of a "
             f"prediction and a label: {n * n} numbers instead of {n}, and a loss far from the right one",
             case,
         )
@@ -173,12 +177,12 @@ def _diagnose_loss_shape(out: torch.Tensor, expected: torch.Tensor, y_hat: torch
     if out.shape == y.shape and y.shape != y_hat.shape:
         raise Failure(
             f"your loss has shape {shape(out)}, the shape of y; it should have y_hat's shape "
-            f"{shape(expected)}: reshape y like y_hat (y.reshape(y_hat.shape)), not y_hat like y",
+            f"{shape(expected)}: reshape y like y_hat, not y_hat like y",
             case,
         )
     raise Failure(
         f"your loss has shape {shape(out)}; the book's has y_hat's shape {shape(expected)}: one loss per "
-        "example — (y_hat - y.reshape(y_hat.shape)) ** 2 / 2",
+        "example",
         case,
     )
 
@@ -194,9 +198,9 @@ def _diagnose_loss_values(out: torch.Tensor, expected: torch.Tensor, y_hat: torc
             case,
         )
     if same(out, expected / 2):
-        raise Failure("your loss is half the book's: divide the square by 2 once, (y_hat - y) ** 2 / 2", case)
+        raise Failure("your loss is half the book's: the square is divided by 2 only once", case)
     if same(out, diff.abs() / 2) or same(out, diff.abs()) or same(out, diff / 2) or same(out, diff):
-        raise Failure("your loss does not square the difference: (y_hat - y) ** 2 / 2", case)
+        raise Failure("your loss does not square the difference between prediction and label", case)
     raise Failure(
         f"your loss has different values: for y_hat = {number(y_hat.reshape(-1)[0])} and y = "
         f"{number(y.reshape(-1)[0])}, yours is {number(out.reshape(-1)[0])} and the book's "

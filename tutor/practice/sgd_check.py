@@ -33,15 +33,16 @@ LEAF_IN_PLACE = (
     "your sgd updates a parameter in place outside torch.no_grad(). torch refuses: w and b are leaf "
     "tensors that require grad — the inputs autograd computes gradients for — and while autograd is "
     "recording it does not let such a tensor be changed in place, so it raises \"a leaf Variable that "
-    "requires grad is being used in an in-place operation\". Put the update inside "
-    "`with torch.no_grad():`, which tells autograd that the update is not part of the model"
+    "requires grad is being used in an in-place operation\". Make the update inside a "
+    "torch.no_grad() block, which tells autograd that the update is not part of the model"
 )
 GRAD_IS_NONE = (
-    "param.grad is None here: param is no longer the caller's tensor. param = param - lr * param.grad / "
-    "batch_size makes a new tensor (with no gradient) and only rebinds the name; the caller's w stays "
-    "unchanged. Update the tensor itself: param -= lr * param.grad / batch_size (or param.sub_(...)) "
+    "param.grad is None here: param is no longer the caller's tensor. Assigning param = (a new "
+    "value) makes a new tensor (with no gradient) and only rebinds the name; the caller's w stays "
+    "unchanged. Update the tensor itself, in place (an augmented assignment such as -= changes it), "
     "inside torch.no_grad()"
 )
+IN_PLACE = "update each tensor itself, in place, inside torch.no_grad()"
 
 
 def _batch(g: torch.Generator, size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -142,8 +143,7 @@ def check_sgd(fn: Callable[..., Any]) -> str:
         name = next(iter(left_over))
         raise Failure(
             f"gradients left to accumulate: after your sgd, {name}.grad still holds this step's gradient, and "
-            "the next backward() adds to it. Zero it after the update: param.grad.zero_() (or "
-            "param.grad = None)",
+            "the next backward() adds to it. Zero each gradient after the update",
             case,
         )
     return (
@@ -178,29 +178,27 @@ def _check_update(name: str, param: torch.Tensor, before: torch.Tensor, grad: to
         if replaced:
             raise Failure(
                 "parameters rebound instead of updated in place: your sgd put new tensors into the list "
-                f"params, but the caller's {name} is the same old tensor and did not change. Update each "
-                "tensor in place: param -= lr * param.grad / batch_size inside torch.no_grad()",
+                f"params, but the caller's {name} is the same old tensor and did not change: {IN_PLACE}",
                 case,
             )
         if not used:
             raise Failure(
                 "your sgd did nothing: it never used the parameters or their gradients, and the caller's "
-                f"{name} did not change. For each param in params: param -= lr * param.grad / batch_size "
-                "inside torch.no_grad(), then param.grad.zero_()",
+                f"{name} did not change. Each parameter in params should take a step against its "
+                "gradient, and then have its gradient zeroed",
                 case,
             )
         if bool(grad.abs().max() > 0) and left_over is None and (
                 param.grad is None or not bool(param.grad.abs().max() > 0)):
             raise Failure(
                 f"your sgd did not move {name}, and its gradient is now zero: did it zero the gradient before "
-                "the update used it? Update first, then param.grad.zero_()",
+                "the update used it? Update first, then zero the gradient",
                 case,
             )
         raise Failure(
             f"parameters rebound instead of updated in place: the caller's {name} did not change. "
-            "param = param - lr * param.grad / batch_size makes a new tensor and only rebinds the loop's name "
-            "to it; update the tensor itself: param -= lr * param.grad / batch_size (or param.sub_(...)) "
-            "inside torch.no_grad()",
+            "Assigning param = (a new value) makes a new tensor and only rebinds the loop's name to it; "
+            f"{IN_PLACE}",
             case,
         )
     step = param.detach().double() - before.double()
@@ -211,8 +209,7 @@ def _check_update(name: str, param: torch.Tensor, before: torch.Tensor, grad: to
             raise Failure(
                 "gradients left to accumulate: your sgd does not zero the gradients, so backward() added this "
                 f"step's gradient to the last one and the second step used the sum of both ({name}.grad was "
-                f"{numbers(grad)} instead of {numbers(grad - left_over)}). Zero them after the update: "
-                "param.grad.zero_() (or param.grad = None)",
+                f"{numbers(grad)} instead of {numbers(grad - left_over)}). Zero them after the update",
                 case,
             )
     _diagnose_step(name, param, step, book, lr, batch_size, expected, case)
@@ -223,19 +220,17 @@ def _diagnose_step(name: str, param: torch.Tensor, step: torch.Tensor, book: tor
     """Name the mistake when the learner's step is the book's step times a telling factor."""
     scale = float((step * book).sum() / (book * book).sum()) if bool(book.abs().max() > 0) else 0.0
     proportional = torch.allclose(step, scale * book, rtol=1e-3, atol=1e-8)
-    fix = "param -= lr * param.grad / batch_size"
     known = [
         (-1.0, f"ascent instead of descent: your sgd moves {name} along the gradient, uphill, so the loss "
-               f"grows. Subtract the step: {fix}"),
-        (float(batch_size), f"your step is batch_size ({batch_size}) times too large: the / batch_size is "
-                            "missing. The loss was summed over the batch (l.sum().backward()), so param.grad "
-                            "is the sum of batch_size gradients; divide by batch_size to step by their mean: "
-                            + fix),
-        (-float(batch_size), f"ascent instead of descent, and the / batch_size is missing: your sgd moves "
-                             f"{name} uphill, batch_size times too far. {fix}"),
+               "grows. The step goes against the gradient"),
+        (float(batch_size), f"your step is batch_size ({batch_size}) times too large: the division by "
+                            "batch_size is missing. The loss was summed over the batch (l.sum().backward()), "
+                            "so param.grad is the sum of batch_size gradients; step by their mean"),
+        (-float(batch_size), f"ascent instead of descent, and the division by batch_size is missing: your "
+                             f"sgd moves {name} uphill, batch_size times too far"),
         (1.0 / batch_size, f"your step is batch_size ({batch_size}) times too small: you divide by "
-                           f"batch_size twice. {fix}"),
-        (1.0 / lr, f"your step ignores the learning rate lr: multiply the gradient by lr. {fix}"),
+                           "batch_size twice"),
+        (1.0 / lr, "your step ignores the learning rate lr: the gradient is scaled by lr"),
     ]
     if proportional:
         for factor, message in known:
@@ -243,7 +238,8 @@ def _diagnose_step(name: str, param: torch.Tensor, step: torch.Tensor, book: tor
                 raise Failure(message, case)
     raise Failure(
         f"after one step your {name} is {numbers(param)}; the book's sgd gives {numbers(expected)} "
-        f"({name} - lr * {name}.grad / batch_size, with lr = {lr}, batch_size = {batch_size})"
+        f"(a step of lr = {lr} times the mean gradient over batch_size = {batch_size} examples, "
+        "against the gradient)"
         + (f": your step is {number(scale)} times the book's" if proportional else ""),
         case,
     )

@@ -39,9 +39,9 @@ def _synthetic(fn: Callable[..., Any], w: torch.Tensor, b: float, n: int, seed: 
 
 def _pair(result: Any, case: str) -> tuple[torch.Tensor, torch.Tensor]:
     """The (X, y) pair synthetic_data must return, or a Failure saying what came back."""
-    fix = "end it with return X, y.reshape((-1, 1))"
+    fix = "it should return two tensors, the features X and the labels y"
     if result is None:
-        raise Failure(f"your synthetic_data returned None: {fix}", case)
+        raise Failure(f"your synthetic_data returned None, so it has no return yet: {fix}", case)
     if hasattr(result, "__next__") and not isinstance(result, (tuple, list)):
         raise Failure(
             "your synthetic_data returned a generator (it uses yield): it should build the whole "
@@ -50,12 +50,11 @@ def _pair(result: Any, case: str) -> tuple[torch.Tensor, torch.Tensor]:
         )
     if isinstance(result, torch.Tensor):
         raise Failure(
-            f"your synthetic_data returned one tensor of shape {shape(result)}; it should return two, "
-            f"the features X and the labels y: {fix}",
+            f"your synthetic_data returned one tensor of shape {shape(result)}; {fix}",
             case,
         )
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Failure(f"your synthetic_data returned {kind(result)}; it should return the pair (X, y): {fix}", case)
+        raise Failure(f"your synthetic_data returned {kind(result)}; {fix}", case)
     for name, value in zip(("X (the features)", "y (the labels)"), result):
         if not isinstance(value, torch.Tensor):
             raise Failure(f"the {name} your synthetic_data returned is {kind(value)}, not a tensor", case)
@@ -81,12 +80,13 @@ def _check_shapes(X: torch.Tensor, y: torch.Tensor, core_X: torch.Tensor, core_y
     if y.shape == (n,):
         raise Failure(
             f"your labels y have shape {shape(y)}: labels not shaped ({n}, 1). The book returns them as a "
-            f"column, shape {shape(core_y)}, like the model's output — end with return X, y.reshape((-1, 1))",
+            f"column, shape {shape(core_y)}, like the model's output: reshape y into a column before "
+            "returning it",
             case,
         )
     raise Failure(
         f"your labels y have shape {shape(y)}; they should have shape {shape(core_y)}: one row per example, "
-        "one column — y.reshape((-1, 1))",
+        "one column",
         case,
     )
 
@@ -103,7 +103,7 @@ def _check_features_normal(X: torch.Tensor, case: str) -> None:
     message = (
         "your features are not drawn from the standard normal distribution (mean 0, standard deviation 1): "
         f"column {j} has mean {number(mean[j])} and standard deviation {number(std[j])}. "
-        "Draw them with torch.normal(0, 1, (num_examples, len(w)))"
+        "Draw them from a normal distribution with mean 0 and standard deviation 1"
     )
     if abs(mean[j] - 0.5) < 0.05 and abs(std[j] - math.sqrt(1 / 12)) < 0.03:
         message += " — torch.rand draws uniformly from [0, 1), which is not a normal distribution"
@@ -126,7 +126,7 @@ def _check_relation(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: float,
         if w_ok and abs(b_fit) < tol:
             raise Failure(
                 f"your labels have no bias: they follow y = X w without + b (fitting them gives b ≈ "
-                f"{number(b_fit)}, but b = {number(b)}). Add b: y = torch.matmul(X, w) + b",
+                f"{number(b_fit)}, but b = {number(b)}). Add b to every label",
                 case,
             )
         raise Failure(
@@ -139,8 +139,8 @@ def _check_relation(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: float,
     std, mean = float(noise.std()), float(noise.mean())
     if std < 0.01 * core_noise:
         raise Failure(
-            "your labels have no noise: y is exactly X w + b. Add noise with standard deviation 0.01: "
-            "y += torch.normal(0, 0.01, y.shape)",
+            "your labels have no noise: y is exactly X w + b. Add normal noise with mean 0 and "
+            "standard deviation 0.01 to every label",
             case,
         )
     # Both standard deviations are measured on 10,000 samples (each within about 1% of the truth),
@@ -148,8 +148,7 @@ def _check_relation(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: float,
     if not 0.85 < std / core_noise < 1.18:
         message = (
             f"your noise has the wrong scale: its standard deviation is {number(std)}; the book's is 0.01 "
-            "(torch.normal(0, 0.01, y.shape) — the second argument of torch.normal is the standard "
-            "deviation, not the variance)"
+            "(the second argument of torch.normal is the standard deviation, not the variance)"
         )
         # uniform noise on [0, a) has mean a / 2 and standard deviation a / sqrt(12)
         if abs(mean / std - math.sqrt(3)) < 0.1:
@@ -158,7 +157,7 @@ def _check_relation(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: float,
     if abs(mean) > 6 * core_noise / math.sqrt(n) + 1e-4:
         raise Failure(
             f"your noise is not centred on 0: its mean is {number(mean)}. Draw it from a normal "
-            "distribution with mean 0: torch.normal(0, 0.01, y.shape)",
+            "distribution with mean 0 (the first argument of torch.normal)",
             case,
         )
 
