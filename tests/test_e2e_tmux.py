@@ -3,9 +3,9 @@
 Each test starts its own tmux server on a private socket (`tmux -L <unique name>`, no config
 file), so a user's tmux sessions are never touched, and kills it afterwards. The app runs in a
 shell that writes its exit status to a file, so "quits with status 0" is checked, not assumed.
-Kernel processes are found by their command line (`-m tutor.kernel.server ... --parent <app pid>`)
-before and after, so no kernel may be left behind by the app under test; kernels of other
-tutors running on the machine are ignored.
+Kernel processes are found by their command line (`-m tutor.kernel.server`), the app's own as its
+children and whatever shares their session (the kernel's sentinel), before and after, so no kernel
+may be left behind by the app under test; kernels of other tutors running on the machine are ignored.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -104,12 +105,12 @@ def kernels() -> dict[int, list[str]]:
     return found
 
 
-def kernel_parent(argv: list[str]) -> int | None:
-    if "--parent" in argv:
-        index = argv.index("--parent")
-        if index + 1 < len(argv) and argv[index + 1].isdigit():
-            return int(argv[index + 1])
-    return None
+def _session(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[3])
 
 
 def children(pid: int) -> list[int]:
@@ -145,8 +146,10 @@ class Terminal:
               width: int = 80, height: int = 24) -> None:
         inner = ["env", *(f"-u{name}" for name in unset), *(f"{k}={v}" for k, v in env.items()), *argv]
         # the shell records the app's exit status once the app has gone
-        script = f"cd {shlex.quote(str(self.workdir))} && {shlex.join(inner)}; echo $? > {shlex.quote(str(self.rc_file))}"
-        self.tmux("new-session", "-d", "-s", "tutor", "-x", str(width), "-y", str(height), "sh", "-c", script)
+        workdir, rc_file = shlex.quote(str(self.workdir)), shlex.quote(str(self.rc_file))
+        script = f"cd {workdir} && {shlex.join(inner)}; echo $? > {rc_file}"
+        size = ("-x", str(width), "-y", str(height))
+        self.tmux("new-session", "-d", "-s", "tutor", *size, "sh", "-c", script)
         self.started = True
         self.socket_path = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
@@ -224,11 +227,11 @@ ENV_UNSET = ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "TUTOR_LESSONS", "TUTOR_DATA_D
 
 
 def assert_no_kernel_left(app_pid: int, before: dict[int, list[str]], seen: set[int]) -> None:
-    """No kernel of this app is alive: neither one seen while it ran nor a new one naming it as parent."""
+    """No kernel of this app is alive: neither one seen while it ran nor a new one under it."""
     deadline = time.monotonic() + 3  # the app waits for its kernel's shutdown; allow for reaping
     while True:
         now = kernels()
-        ours = {pid for pid, argv in now.items() if pid not in before and kernel_parent(argv) == app_pid}
+        ours = {pid for pid in our_kernels(app_pid) if pid not in before}
         left = ours | {pid for pid in seen if _alive(pid)}
         if not left or time.monotonic() > deadline:
             break
@@ -268,7 +271,11 @@ def coloured_cells(captured: str) -> set[str]:
 
 
 def our_kernels(app_pid: int) -> set[int]:
-    return {pid for pid, argv in kernels().items() if kernel_parent(argv) == app_pid}
+    """The app's kernel (its child) and whatever runs in the kernel's session (its sentinel)."""
+    found = kernels()
+    direct = {pid for pid in found if _ppid(pid) == app_pid}
+    sessions = {_session(pid) for pid in direct}
+    return direct | {pid for pid in found if _session(pid) in sessions}
 
 
 # -- the tests -----------------------------------------------------------------------------
@@ -429,3 +436,102 @@ def test_a_16_colour_terminal_gets_only_the_16_colours(terminal, tmp_path):
     assert not extended_colours(terminal.screen_with_attributes())
     terminal.keys("C-q", pause=0)
     assert terminal.exit_status() == 0
+
+
+def first_cell_step(lesson: Lesson) -> int:
+    """The first step whose first block is a code cell the learner runs."""
+    return next(
+        i for i, step in enumerate(lesson.steps)
+        if isinstance(first_runnable(step), Code) and first_runnable(step).kind == "run"
+    )
+
+
+def open_step(terminal: Terminal, lesson: Lesson, target: int) -> None:
+    terminal.wait_for_text(t("app.title", "en"), lesson.title)
+    terminal.keys("Enter")
+    terminal.wait_for_text(t("lesson.step", "en", n=1, m=len(lesson.steps)))
+    for n in range(1, target + 1):
+        terminal.keys("C-n")
+        terminal.wait_for_text(t("lesson.step", "en", n=n + 1, m=len(lesson.steps)))
+
+
+def saved_cells(data_dir: Path) -> dict[str, str]:
+    return {str(p.relative_to(data_dir)): p.read_text(encoding="utf-8") for p in data_dir.glob("cells/**/*.py")}
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_signal_saves_the_edit_ends_the_kernel_and_gives_the_terminal_back(terminal, tmp_path, signame):
+    """kill -TERM, or a dropped SSH link's SIGHUP, right after a keystroke (before the save timer)."""
+    lesson = builtin_lessons("en")[0]
+    target = first_cell_step(lesson)
+    data = tmp_path / "data"
+    status_file = tmp_path / "app-status"
+    # the pane's shell outlives the app, so the terminal's state after it can be read
+    inner = f"{shlex.join(tutor_argv(data))}; echo $? > {shlex.quote(str(status_file))}; "
+    inner += "echo SHELL-IS-BACK; sleep 60"
+    before = kernels()
+    terminal.start(["sh", "-c", inner], {"TERM": "xterm-256color", "LANG": "C.UTF-8"}, ENV_UNSET)
+    open_step(terminal, lesson, target)
+    app_pid = _app_under(terminal.pane_pid())
+    terminal.wait_for(lambda s: bool(our_kernels(app_pid)), "the kernel to start", timeout=30)
+    seen = our_kernels(app_pid)
+    assert terminal.tmux("display-message", "-p", "-t", "tutor", "#{alternate_on}").strip() == "1"
+
+    terminal.keys("Enter", "End", pause=0.3)  # edit the cell: the cursor to the end of a line
+    terminal.keys("Enter", pause=0.05)
+    terminal.tmux("send-keys", "-t", "tutor", "-l", "# kept")
+    time.sleep(0.05)
+    sent = time.monotonic()
+    os.kill(app_pid, getattr(signal, signame))
+    while _alive(app_pid) and time.monotonic() - sent < 10:
+        time.sleep(0.01)
+    took = time.monotonic() - sent
+    assert took < 2.0, f"the app took {took:.2f} s to exit"
+    terminal.wait_for_text("SHELL-IS-BACK", timeout=5)
+    assert int(status_file.read_text().strip()) == 128 + getattr(signal, signame)
+    modes = terminal.tmux("display-message", "-p", "-t", "tutor", "#{alternate_on} #{mouse_any_flag}").split()
+    assert modes == ["0", "0"], f"alternate screen / mouse mode left on: {modes}"
+    assert any("# kept" in text for text in saved_cells(data).values()), saved_cells(data)
+    assert_no_kernel_left(app_pid, before, seen)
+
+
+def _app_under(shell: int) -> int:
+    """The app's python process somewhere under the pane's shell (sh -c may run it as a child)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        todo = [shell]
+        while todo:
+            pid = todo.pop()
+            argv = _cmdline(pid)
+            if "-m" in argv and "tutor" in argv and "tutor.kernel.server" not in argv:
+                return pid
+            todo.extend(children(pid))
+        time.sleep(0.05)
+    raise AssertionError("the app's process was not found under the pane's shell")
+
+
+def test_keys_reach_only_the_block_the_learner_entered(terminal, tmp_path):
+    """Jupyter's model in a real terminal: enter edits, esc leaves, then letters and tab type nothing."""
+    lesson = builtin_lessons("en")[0]
+    target = first_cell_step(lesson)
+    data = tmp_path / "data"
+    terminal.start(tutor_argv(data), {"TERM": "xterm-256color", "LANG": "C.UTF-8"}, ENV_UNSET)
+    open_step(terminal, lesson, target)
+    terminal.keys("Enter", "End")
+    terminal.tmux("send-keys", "-t", "tutor", "-l", "  # mine")
+    time.sleep(0.5)
+    terminal.keys("Escape", "z", "Tab", "z", "Tab", "Tab", "z", pause=0.5)
+    terminal.wait_for_text("# mine")
+    terminal.keys("C-q", pause=0)
+    assert terminal.exit_status() == 0
+    cells = saved_cells(data)
+    assert len(cells) == 1, cells  # the one cell entered, no other
+    lines = lesson_cell_source(lesson, target).split("\n")
+    lines[0] += "  # mine"  # exactly what was typed in edit mode: no z, no tab indent
+    assert next(iter(cells.values())).rstrip("\n") == "\n".join(lines).rstrip("\n")
+
+
+def lesson_cell_source(lesson: Lesson, index: int) -> str:
+    block = first_runnable(lesson.steps[index])
+    assert isinstance(block, Code)
+    return block.source
