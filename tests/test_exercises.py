@@ -8,7 +8,8 @@ import time
 import pytest
 import torch
 
-from tutor.scratch.exercises import EXPERIMENTS, make_data, squared_loss_without_reshape
+from tutor.scratch.exercises import (EXPERIMENTS, OUTLIER_INDEX, absolute_loss, huber_loss, make_data,
+                                     squared_loss_without_reshape)
 from tutor.scratch.model import linreg, squared_loss
 from tutor.scratch.train import closed_form, train
 
@@ -26,6 +27,9 @@ QUICK = {
     "reshape": {"num_epochs": 1},
     "learning_rates": {"lrs": [0.03, 3.0], "num_epochs": 1},
     "remainder": {"num_epochs": 1},
+    "init_variance": {"num_epochs": 1},
+    "robust_loss": {"num_epochs": 1},
+    "shuffling": {"num_epochs": 1},
 }
 
 
@@ -43,7 +47,7 @@ def results():
 
 def test_every_experiment_of_the_spec_is_there():
     assert set(EXPERIMENTS) == {"train", "zero_init", "ohm", "planck", "second_derivative", "reshape",
-                                "learning_rates", "remainder"}
+                                "learning_rates", "remainder", "init_variance", "robust_loss", "shuffling"}
     for name, fn in EXPERIMENTS.items():
         parameters = inspect.signature(fn).parameters
         assert CALL_KEYWORDS <= set(parameters), name
@@ -330,6 +334,72 @@ def test_remainder_long_batch_lists_are_compact_but_exact():
     facts = EXPERIMENTS["remainder"](num_examples=103, batch_size=4, num_epochs=1)["facts"]
     assert facts["batch_sizes"] == "4 x 25, 3"
     assert facts["last_step_scale"] == 0.75
+
+
+# ---------------------------------------------------------------- d2l's further exercises
+
+
+def test_a_variance_1000_start_still_converges_only_later(results):
+    facts = results["init_variance"][0]["facts"]
+    floor = facts["closed_form_loss"]
+    assert facts["start_loss_large"] > 50 * facts["start_loss_book"]
+    assert facts["final_loss_book"] < 1.01 * floor < facts["final_loss_large"] < 1.5 * floor
+    assert facts["steps_to_floor_large"] is None and facts["steps_to_floor_book"] <= 300
+    longer = EXPERIMENTS["init_variance"](num_epochs=10)["facts"]
+    assert facts["steps_to_floor_book"] < longer["steps_to_floor_large"] < 2 * facts["steps_to_floor_book"]
+    assert longer["final_loss_large"] < 1.01 * floor
+
+
+def test_the_large_start_is_the_books_draw_scaled_up(results):
+    result = results["init_variance"][0]
+    book, large = result["curves"]["variance 0.0001"], result["curves"]["variance 1000"]
+    assert book["x"] == large["x"] == list(range(1, 301))
+    features, labels = make_data(0)
+    draw = torch.normal(0, 1, (2, 1), generator=torch.Generator().manual_seed(0))
+    w = (1000 ** 0.5 * draw)
+    start = squared_loss(linreg(features, w, torch.zeros(1)), labels).mean().item()
+    assert start == pytest.approx(result["facts"]["start_loss_large"], rel=1e-6)
+
+
+def test_one_outlier_breaks_the_squared_loss_but_not_huber(results):
+    facts = results["robust_loss"][0]["facts"]
+    floor = facts["closed_form_loss"]
+    assert facts["label_5"] == 10000.0
+    assert facts["squared_final_loss"] > 1e4 * floor
+    assert facts["huber_final_loss"] < 1.1 * floor
+    # the absolute loss is not dragged away either, but its ±1 steps never shrink: it hovers above
+    assert 1.5 * floor < facts["absolute_final_loss"] < 10 * floor
+    for name in ("absolute", "huber"):
+        assert facts[f"{name}_w_hat"] == pytest.approx([2, -3.4], abs=0.01)
+    clean = EXPERIMENTS["robust_loss"](outlier=False)["facts"]
+    assert clean["label_5"] < 100 and clean["squared_final_loss"] < 1.01 * floor
+
+
+def test_the_outliers_gradient_is_bounded_by_the_absolute_and_huber_losses():
+    features, labels = make_data(0)
+    y = labels.clone()
+    y[OUTLIER_INDEX] = 10000.0
+    y_hat = linreg(features, torch.tensor([[2.0], [-3.4]]), 4.2).requires_grad_(True)
+    grads = {}
+    for name, loss in (("squared", squared_loss), ("absolute", absolute_loss), ("huber", huber_loss)):
+        (grad,) = torch.autograd.grad(loss(y_hat, y).sum(), y_hat)
+        grads[name] = grad.reshape(-1)
+    assert grads["squared"][OUTLIER_INDEX].abs() > 9000
+    assert grads["absolute"][OUTLIER_INDEX].abs() == 1 and grads["huber"][OUTLIER_INDEX].abs() == 1
+    # near the label Huber's loss is the squared loss, so its gradient is the plain error
+    others = torch.arange(len(y)) != OUTLIER_INDEX
+    assert torch.allclose(grads["huber"][others], grads["squared"][others])
+    error = torch.tensor([0.5, 3.0])
+    assert huber_loss(error.reshape(-1, 1), torch.zeros(2)).reshape(-1).tolist() == [0.125, 2.5]
+
+
+def test_data_sorted_by_label_breaks_training_and_shuffling_repairs_it(results):
+    facts = results["shuffling"][0]["facts"]
+    floor = facts["closed_form_loss"]
+    assert facts["final_loss_reshuffled"] < 1.01 * floor and facts["final_loss_once"] < 1.01 * floor
+    assert facts["final_loss_sorted"] > 1000 * floor
+    # each epoch ends on the largest labels: the bias is pulled up
+    assert facts["b_hat_sorted"] > 4.2 + 0.5
 
 
 # ---------------------------------------------------------------- the torch-free catalogue

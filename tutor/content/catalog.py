@@ -120,6 +120,20 @@ EXPERIMENT_PARAMS: dict[str, dict[str, ParamSpec]] = {
     "remainder": _specs(
         _num_examples(1000), _batch_size(64), _lr(0.03), _num_epochs(3),
     ),
+    "init_variance": _specs(
+        ParamSpec("variance", "float", 1000.0, "variance of the large initial weights",
+                  min=0.0, max=1e6, min_open=True),
+        _lr(0.03), _batch_size(10), _num_epochs(3),
+    ),
+    "robust_loss": _specs(
+        ParamSpec("outlier", "bool", True, "set the label of example 5 to 10000"),
+        ParamSpec("delta", "float", 1.0, "where Huber's loss turns from squared to absolute",
+                  min=0.0, max=100.0, min_open=True),
+        _lr(0.03), _batch_size(10), _num_epochs(10),
+    ),
+    "shuffling": _specs(
+        _lr(0.1), _batch_size(10), _num_epochs(3),
+    ),
 }
 
 # Experiments whose result carries the (w1, w2) path that `view: path` draws.

@@ -580,6 +580,176 @@ def remainder(*, num_examples=1000, batch_size=64, lr=0.03, num_epochs=3, seed=0
     return rec.result(xlabel="step", ylabel="minibatch loss", log_y=True, facts=facts)
 
 
+# ---------------------------------------------------------------------------------------------
+# Three exercises of the current d2l edition, beyond the seven: a huge initial variance, losses
+# that an outlier cannot drag away, and why the data is reshuffled every epoch.
+
+
+def absolute_loss(y_hat, y):
+    """Absolute loss, one value per example: its gradient is ±1, however far the label is."""
+    return (y_hat - y.reshape(y_hat.shape)).abs()
+
+
+def huber_loss(y_hat, y, delta=1.0):
+    """Huber's loss: squared (halved) within delta of the label, absolute beyond it.
+
+    Its gradient is the error itself near the label, so steps shrink as the fit improves, and
+    never more than delta far from it, so one wild label cannot throw the parameters away.
+    """
+    error = (y_hat - y.reshape(y_hat.shape)).abs()
+    return torch.where(error <= delta, error ** 2 / 2, delta * (error - delta / 2))
+
+
+def _fit(features, labels, w, b, *, loss, lr, batch_size, num_epochs, order, seed, on_step, stop,
+         impl):
+    """Minibatch SGD from (w, b) with any per-example loss; returns (w, b, diverged_at).
+
+    order: "reshuffled" (data_iter, a new order every epoch), "once" (one random order, kept for
+    every epoch) or "sorted" (by label, smallest first), drawn from a generator seeded with
+    `seed`. on_step(step, w, b) follows each update.
+    Unlike train(), a step's loss is not compared with the first step's: one outlier's loss is
+    huge by design. Only a loss that is not finite stops the run.
+    """
+    net, update = core_or_replacement(impl, linreg), core_or_replacement(impl, sgd)
+    batches = core_or_replacement(impl, data_iter)
+    w, b = w.clone().requires_grad_(True), b.clone().requires_grad_(True)
+    generator = torch.Generator().manual_seed(seed)
+    fixed = {"once": torch.randperm(len(features), generator=generator),
+             "sorted": torch.argsort(labels.reshape(-1), stable=True)}.get(order)
+
+    def epoch():
+        if fixed is None:
+            return call_with_accepted(batches, batch_size, features, labels, generator=generator)
+        return ((features[fixed[i:i + batch_size]], labels[fixed[i:i + batch_size]])
+                for i in range(0, len(features), batch_size))
+
+    step = 0
+    with seeded_global_random(seed):
+        for _ in range(num_epochs):
+            for X, y in epoch():
+                if stop():
+                    return w, b, None
+                step += 1
+                l_sum = loss(net(X, w, b), y).sum()
+                if not math.isfinite(l_sum.item()):
+                    return w, b, step
+                l_sum.backward()
+                update([w, b], lr, batch_size)
+                on_step(step, w, b)
+    return w, b, None
+
+
+def _loss_of(features, labels, w, b):
+    """Mean squared_loss of linreg on all the data at tensors (w, b); None if not finite."""
+    with torch.no_grad():
+        return finite_or_none(squared_loss(linreg(features, w, b), labels).mean())
+
+
+def _first_step_near(curve, floor, factor=1.1):
+    """The first step whose loss is within `factor` of the floor, or None."""
+    return next((x for x, y in zip(curve["x"], curve["y"]) if y <= factor * floor), None)
+
+
+def init_variance(*, variance=1000.0, lr=0.03, batch_size=10, num_epochs=3, seed=0, on_point=None,
+                  should_stop=None, impl=None):
+    """Exercise 1, second half: initial weights drawn with variance 1000 instead of 0.01².
+
+    Both runs start from the same normal draws (the large one scaled up) and see the same
+    batches; the curves are the loss on all the data after each step. Linear regression's loss
+    is a bowl, so the large start still converges, but it starts about
+    variance·|w|²-times higher and needs more steps (steps_to_floor: the first step within 10 %
+    of closed_form_loss).
+    """
+    check_impl(impl)
+    large = f"variance {variance:g}"
+    rec = Recorder(on_point, should_stop, ["variance 0.0001", large])
+    features, labels = make_data(seed, impl=impl)
+    draws = torch.normal(0, 1, (features.shape[1], 1), generator=torch.Generator().manual_seed(seed))
+    floor = closed_form(features, labels)[2]
+    facts = {"closed_form_loss": floor}
+    for label, name, std in (("variance 0.0001", "book", 0.01), (large, "large", math.sqrt(variance))):
+        w0, b0 = std * draws, torch.zeros(1)
+        w, b, diverged = _fit(features, labels, w0, b0, loss=core_or_replacement(impl, squared_loss),
+                              lr=lr, batch_size=batch_size, num_epochs=num_epochs, order="reshuffled",
+                              seed=seed, stop=rec.stop, impl=impl,
+                              on_step=lambda step, w, b, label=label:
+                                  rec.point(label, step, _loss_of(features, labels, w, b)))
+        rec.diverged[label] = diverged
+        facts.update({f"start_loss_{name}": _loss_of(features, labels, w0, b0),
+                      f"final_loss_{name}": _loss_of(features, labels, w, b),
+                      f"steps_to_floor_{name}": _first_step_near(rec.curves[label], floor)})
+    return rec.result(xlabel="step", ylabel="loss on all data", log_y=True, facts=facts)
+
+
+OUTLIER_INDEX, OUTLIER_LABEL = 5, 10000.0
+
+
+def robust_loss(*, outlier=True, delta=1.0, lr=0.03, batch_size=10, num_epochs=10, seed=0,
+                on_point=None, should_stop=None, impl=None):
+    """The squared, absolute and Huber losses, on the chapter's data with one label set to 10000.
+
+    With outlier, labels[5] is 10000 instead of about 4 (the book's "y5 = 10000"). Each loss
+    trains from zero on the same batches; the curves are the squared loss of each run's
+    parameters on the clean data, so they compare. The outlier's squared-loss gradient is
+    thousands of times the others' and drags w and b away every epoch; the absolute loss gives
+    it a gradient of ±1 like any example, but its steps never shrink, so it hovers above the
+    floor; Huber's loss gives it at most delta and shrinks its steps near the fit, so it reaches
+    the floor. Facts per loss: final_loss (clean data), w_hat, b_hat.
+    """
+    check_impl(impl)
+    rec = Recorder(on_point, should_stop, ["squared", "absolute", "huber"])
+    features, labels = make_data(seed, impl=impl)
+    trained_on = labels.clone()
+    if outlier:
+        trained_on[OUTLIER_INDEX] = OUTLIER_LABEL
+    losses = {"squared": core_or_replacement(impl, squared_loss), "absolute": absolute_loss,
+              "huber": lambda y_hat, y: huber_loss(y_hat, y, delta)}
+    facts = {"closed_form_loss": closed_form(features, labels)[2],
+             "label_5": trained_on[OUTLIER_INDEX].item()}
+    start = torch.zeros(features.shape[1], 1)
+    for name, loss in losses.items():
+        w, b, diverged = _fit(features, trained_on, start, torch.zeros(1), loss=loss, lr=lr,
+                              batch_size=batch_size, num_epochs=num_epochs, order="reshuffled",
+                              seed=seed, stop=rec.stop, impl=impl,
+                              on_step=lambda step, w, b, name=name:
+                                  rec.point(name, step, _loss_of(features, labels, w, b)))
+        rec.diverged[name] = diverged
+        facts.update({f"{name}_final_loss": _loss_of(features, labels, w, b),
+                      f"{name}_w_hat": w.detach().reshape(-1).tolist(),
+                      f"{name}_b_hat": b.item()})
+    return rec.result(xlabel="step", ylabel="squared loss on the clean data", log_y=True, facts=facts)
+
+
+def shuffling(*, lr=0.1, batch_size=10, num_epochs=3, seed=0, on_point=None, should_stop=None,
+              impl=None):
+    """Why data_iter shuffles every epoch: the same training on three orders of the same data.
+
+    "reshuffled" is the book's data_iter (a new random order every epoch), "once" one random
+    order kept for every epoch, "sorted" the examples by label, smallest first: an order a data
+    file may well come in. Sorted batches hold ten examples with nearly the same label, so each
+    step fits the current end of the range and the run finishes each epoch fitted to the largest
+    labels. Curves: the loss on all the data after each step. Facts: final_loss_<order>,
+    b_hat_sorted.
+    """
+    check_impl(impl)
+    orders = {"reshuffled": "reshuffled each epoch", "once": "shuffled once", "sorted": "sorted by label"}
+    rec = Recorder(on_point, should_stop, list(orders.values()))
+    features, labels = make_data(seed, impl=impl)
+    w0 = torch.normal(0, 0.01, (features.shape[1], 1), generator=torch.Generator().manual_seed(seed))
+    facts = {"closed_form_loss": closed_form(features, labels)[2]}
+    for order, label in orders.items():
+        w, b, diverged = _fit(features, labels, w0, torch.zeros(1), loss=core_or_replacement(impl, squared_loss),
+                              lr=lr, batch_size=batch_size, num_epochs=num_epochs, order=order,
+                              seed=seed, stop=rec.stop, impl=impl,
+                              on_step=lambda step, w, b, label=label:
+                                  rec.point(label, step, _loss_of(features, labels, w, b)))
+        rec.diverged[label] = diverged
+        facts[f"final_loss_{order}"] = _loss_of(features, labels, w, b)
+        if order == "sorted":
+            facts["b_hat_sorted"] = b.item()
+    return rec.result(xlabel="step", ylabel="loss on all data", log_y=True, facts=facts)
+
+
 EXPERIMENTS = {
     "train": train_experiment,
     "zero_init": zero_init,
@@ -589,4 +759,7 @@ EXPERIMENTS = {
     "reshape": reshape,
     "learning_rates": learning_rates,
     "remainder": remainder,
+    "init_variance": init_variance,
+    "robust_loss": robust_loss,
+    "shuffling": shuffling,
 }
