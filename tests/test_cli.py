@@ -175,7 +175,7 @@ def make_progress(data_dir: Path) -> None:
     store = ProgressStore(data_dir)
     store.load()
     store.set_step("data", 2)
-    store.save_cell("data:1", "print('mine')\n")
+    store.save_cell("data", "data:1", "print('mine')\n")
     assert store.has_data()
     assert (data_dir / "progress.json").is_file()
 

@@ -86,7 +86,7 @@ class HomeScreen(Screen[None]):
         if not any(course.lessons or course.broken for course in app.courses):
             options.add_option(Option(t("home.no_lessons", lang), disabled=True))
         for c, course in enumerate(app.courses):
-            name = t("home.builtin", lang) if course.name == BUILTIN_NAME else visible(course.name)
+            name = t("home.builtin", lang) if course.name == BUILTIN_NAME else visible(course.display_title)
             options.add_option(Option(Text(t("home.course", lang, name=name), style="bold underline"), disabled=True))
             for lesson in course.in_language(lang):
                 line = Text(f" {MARKS[app.lesson_status(lesson)]} ")
