@@ -226,6 +226,5 @@ async def test_lesson_09_plots_the_mlp_it_talks_about_and_hidden_changes_the_plo
         assert set(first) == {"mlp constant", "mlp random"}
         await replace_input(pilot, panel.query_one("#param-hidden", Input), "8")
         await pilot.click("#run")
-        await wait_for(pilot, lambda: panel.query_one(LossPlot).series.get("mlp random") not in (None, first["mlp random"])
-                       and not panel.running, 90, "the second run")
+        await finished(pilot, panel)
         assert panel.query_one(LossPlot).series["mlp random"][1] != first["mlp random"][1]

@@ -19,5 +19,4 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "errors are learned − true",
         "zh": "误差均为 学到的值 − 真实值",
     },
-    "experiment.run_of": {"en": "run {n} of {m}", "zh": "第 {n}/{m} 次运行"},
 }

@@ -39,7 +39,8 @@ KEY_COLORS = {"orange": "dark_orange", "gray": "grey62"}
 PLAIN_MARKERS = ["*", "+", "o", "x", "#", "@", "%", "="]
 FEW_POINTS = 3  # a curve this short is drawn as visible points, not as a braille line
 # Marks: where a diverging curve leaves the plot, and where it diverged.
-LEAVES, DIVERGED = ("↑", "✗"), ("^", "X")  # (colour, plain)
+LEAVES = ("↑", "^")  # (with colour, plain)
+DIVERGED = ("✗", "X")
 # log10 of the smallest loss drawn (a loss of exactly 0 has no logarithm).
 LOG_FLOOR = -12.0
 
@@ -96,6 +97,7 @@ class Trace:
     ys: list[float]
     diverged_at: int | None = None
     left_at: float | None = None  # the x where a diverging curve leaves the y range
+    few: bool = False  # so few points that a line through them would not be seen: draw points
 
 
 @dataclass
@@ -141,7 +143,7 @@ def layout(series: dict[str, tuple[list[float], list[Any]]], diverged: dict[str,
         step = diverged.get(label)
         kept, left_at = _clipped(curve, lo, hi) if step is not None else (curve, None)
         xs, ys = thin([x for x, _ in kept], [y for _, y in kept])
-        result.traces.append(Trace(label, index, xs, ys, step, left_at))
+        result.traces.append(Trace(label, index, xs, ys, step, left_at, few=len(curve) <= FEW_POINTS))
         if left_at is not None:
             edge = kept[-1][1]
             result.marks.append(Mark(left_at, edge, "leaves", index))
@@ -261,7 +263,7 @@ class LossPlot(_StyledPlot):
                 plt.yticks(*loss_ticks(*drawn.y_range))
         for trace in drawn.traces:
             look = self._style(trace.index)
-            if len(trace.xs) <= FEW_POINTS:
+            if trace.few:
                 marker = look.marker if self.plain else "●"
                 plt.scatter(trace.xs, trace.ys, marker=marker, color=look.color)
             else:
