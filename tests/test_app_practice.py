@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from textual.widgets import TextArea
 
@@ -9,6 +11,7 @@ from tests.app_helpers import fixture_app, open_demo_lesson, status_text, text_o
 from tests.block_helpers import BlockApp
 from tutor.content.discover import builtin_lessons_dir, load_course
 from tutor.content.model import Exercise
+from tutor.i18n import t
 from tutor.settings import Settings
 from tutor.ui.app import make_app
 from tutor.ui.widgets.code_cell import CodeView
@@ -52,9 +55,9 @@ async def test_wrong_then_right_squared_loss_trains_beside_the_core(tmp_path):
         then = await wait_for(pilot, lambda: next(iter(panel.query(ExperimentPanel)), None), 10, "the then: run")
         await wait_for(pilot, lambda: "done" in status_text(then), 60, "the then: run to finish")
         series = then.query_one(LossPlot).series
-        assert set(series) == {"core: loss", "yours: loss"}
+        assert set(series) == {"core", "yours"}
         # the learner's correct loss trains exactly like the core's, step for step
-        assert series["core: loss"] == series["yours: loss"]
+        assert series["core"] == series["yours"]
         assert "your curve is the core's, step for step" in status_text(then)
 
         state = app.store.exercise_state("demo", "demo-squared-loss")
@@ -243,3 +246,50 @@ async def test_a_failure_inside_the_tutor_does_not_leave_checking_for_good(tmp_p
         diagnosis = text_of(panel.query_one("#diagnosis"))
         assert "checking" not in diagnosis and "no verdict today" in diagnosis
         assert not panel.running
+
+
+# -- issue 10: the payoff of an exercise is reachable at 80x24, in a real terminal ----------------
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_after_a_pass_the_runs_status_and_facts_are_reached_by_scrolling_at_80x24(tmp_path):
+    from tests.test_e2e_tmux import ENV_UNSET, Terminal, builtin_lessons, tutor_argv
+
+    lessons = builtin_lessons("en")
+    index, lesson = next((i, l) for i, l in enumerate(lessons) if l.id == "loss")
+    target = next(i for i, step in enumerate(lesson.steps) if any(isinstance(b, Exercise) for b in step.blocks))
+    exercise = lesson.exercises()[0]
+    saved = tmp_path / "data" / "exercises" / f"{exercise.id}.py"
+    saved.parent.mkdir(parents=True)
+    saved.write_text(exercise.solution, encoding="utf-8")  # the learner's passing function, typed earlier
+
+    terminal = Terminal(tmp_path)
+    try:
+        terminal.start(tutor_argv(tmp_path / "data"), {"TERM": "xterm-256color", "LANG": "C.UTF-8"}, ENV_UNSET)
+        terminal.wait_for_text(t("app.title", "en"), lesson.title)
+        # the list opens on "Start with: …"; the course's lessons follow its heading
+        terminal.keys(*["Down"] * (index + 1), "Enter")
+        terminal.wait_for_text(lesson.title, t("lesson.step", "en", n=1, m=len(lesson.steps)))
+        for n in range(1, target + 1):
+            terminal.keys("C-n")
+            terminal.wait_for_text(t("lesson.step", "en", n=n + 1, m=len(lesson.steps)))
+        terminal.keys("C-r")
+        terminal.wait_for_text("passes every case", timeout=90)
+        def paging(key: str, wanted: str):
+            def reached(screen: str) -> bool:
+                # the learner pages through the step, reading as they go; a status may wrap
+                if wanted in " ".join(" ".join(line.strip("│┃ ").split()) for line in screen.splitlines()):
+                    return True
+                terminal.keys(key, pause=0.2)
+                return False
+
+            return reached
+
+        # down to the learner's facts at the end of the run, then back up to the run's status
+        terminal.wait_for(paging("PageDown", "yours final_loss"), "the learner's facts", timeout=90)
+        terminal.wait_for(paging("PageUp", t("exp.same", "en")), "the run's status", timeout=30)
+        terminal.keys("C-q", pause=0)
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
