@@ -108,3 +108,12 @@ async def test_the_marks_of_a_diverging_curve_are_drawn_on_its_curve():
             await pilot.pause()
             rendered = plot.render().plain
             assert leaves in rendered and diverged in rendered, rendered
+
+
+async def test_axis_names_are_in_the_learners_language():
+    plot = LossPlot(lang="zh", xlabel="examples seen", ylabel="minibatch loss")
+    async with PlotApp(plot).run_test(size=(80, 24)) as pilot:
+        plot.show_series({"loss": ([10, 20, 30, 40], [1.0, 0.5, 0.2, 0.1])})
+        await pilot.pause()
+        rendered = plot.render().plain
+        assert "已看过的样本数" in rendered and "小批量损失（对数刻度）" in rendered and "examples" not in rendered

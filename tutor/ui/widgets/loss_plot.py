@@ -28,7 +28,7 @@ from textual.app import RenderResult
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from tutor.i18n import t
+from tutor.i18n import STRINGS, t
 
 # Enough points per curve for the widest plot; more only costs drawing time.
 MAX_DRAWN_POINTS = 400
@@ -183,6 +183,12 @@ def key_line(entries: list[tuple[str, Style]]) -> Text:
     return text
 
 
+def axis_name(name: str, lang: str) -> str:
+    """An axis name the experiments use, in the learner's language (any other as it is)."""
+    key = f"plot.axis.{name}"
+    return t(key, lang) if key in STRINGS else name
+
+
 class PlotKey(Static):
     """The key under a plot: which marker or colour is which curve (never over the data)."""
 
@@ -253,8 +259,9 @@ class LossPlot(_StyledPlot):
     def render(self) -> RenderResult:
         plt = self.plt
         plt.clear_figure()
-        plt.xlabel(self.xlabel)
-        plt.ylabel(t("plot.log_scale", self.lang, name=self.ylabel) if self.log_y else self.ylabel)
+        plt.xlabel(axis_name(self.xlabel, self.lang))
+        ylabel = axis_name(self.ylabel, self.lang)
+        plt.ylabel(t("plot.log_scale", self.lang, name=ylabel) if self.log_y else ylabel)
         drawn = layout(self.series, self.diverged, self.log_y)
         if drawn.traces:
             plt.xlim(*drawn.x_range)
