@@ -15,7 +15,7 @@ import torch
 
 from tests.test_narrate import run_core
 from tutor.content.discover import discover
-from tutor.content.model import Lesson, Quiz
+from tutor.content.model import Code, Lesson, Prose, Quiz
 from tutor.narrate import describe
 from tutor.progress import DONE, ProgressStore
 from tutor.quiz import option_order
@@ -82,6 +82,10 @@ def chapter_data() -> tuple[torch.Tensor, torch.Tensor]:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     words = WORDS[lang]
+    data = lesson("data", lang)
+    # the steps after the exercise only show text and code: one enter each
+    after = data.steps[4:]
+    assert all(isinstance(b, (Prose, Code)) and getattr(b, "kind", "") != "run" for s in after for b in s.blocks)
     script = "\n".join([
         "",             # step 1: run the cell
         "",             # end of step 1
@@ -99,12 +103,12 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
         WRONG_SYNTHETIC_DATA.rstrip("\n"),  # step 4: no noise added
         "hint",
         RIGHT_SYNTHETIC_DATA + "end",
-        "",             # end of the last step
+        "",             # end of step 4
+        *[""] * len(after),
     ]) + "\n"
     result = plain(tmp_path, lang, "data", "--no-plot", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    data = lesson("data", lang)
 
     # prose as plain text: the lesson's words, without its Markdown markers
     first = data.steps[0].blocks[0].markdown.split("\n\n")[0]
@@ -139,7 +143,7 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     state = store.exercise_state(key, "synthetic-data")
     assert (state.attempts, state.passed, state.hints_used) == (2, True, 1)
     assert store.load_exercise(key, "synthetic-data") == RIGHT_SYNTHETIC_DATA
-    assert store.step_of(key) == 3
+    assert store.step_of(key) == len(data.steps) - 1
     assert store.status(key, len(data.steps), [q.id for q in data.quizzes()],
                         [e.id for e in data.exercises()]) == DONE
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import shutil
 import sys
 import threading
@@ -34,7 +35,7 @@ INTERRUPT = object()  # put in the input queue by ctrl+c at a prompt
 
 
 class Console:
-    def __init__(self, stdin: IO[bytes], stdout: IO[str], *, color: bool, width: int, echo: bool) -> None:
+    def __init__(self, stdin: int, stdout: IO[str], *, color: bool, width: int, echo: bool) -> None:
         self.out = stdout
         self.color = color
         self.width = width
@@ -54,7 +55,7 @@ class Console:
             out.reconfigure(errors="replace")
         terminal = out.isatty()
         width = shutil.get_terminal_size().columns if terminal else 80
-        return cls(sys.stdin.buffer, out, color=terminal and not no_color and not dumb,
+        return cls(sys.stdin.fileno(), out, color=terminal and not no_color and not dumb,
                    width=max(20, width), echo=not sys.stdin.isatty())
 
     def start(self) -> None:
@@ -63,15 +64,24 @@ class Console:
         threading.Thread(target=self._read, name="plain-input", daemon=True).start()
 
     def _read(self) -> None:
+        # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader holds its lock,
+        # and the interpreter aborts at exit when it cannot take that lock to close stdin.
         assert self._loop is not None
+        pending = b""
         while True:
             try:
-                raw = self._stdin.readline()
-            except (OSError, ValueError):
-                raw = b""
-            line = raw.decode("utf-8", errors="replace").rstrip("\r\n") if raw else None
-            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
-            if line is None:
+                chunk = os.read(self._stdin, 65536)
+            except OSError:
+                chunk = b""
+            if chunk:
+                *lines, pending = (pending + chunk).split(b"\n")
+            else:
+                lines, pending = ([pending] if pending else []), b""
+            for raw in lines:
+                line = raw.decode("utf-8", errors="replace").rstrip("\r")
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            if not chunk:
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, None)
                 return
 
     def interrupt(self) -> None:
