@@ -309,3 +309,18 @@ async def test_an_outside_sigkill_during_a_request_says_how_much_memory_the_kern
         assert 150 <= int(used) <= 2048 and death.reason.endswith("(its limit: 2.0 GiB); it was restarted"), death
     finally:
         await client.shutdown()
+
+
+async def test_a_cell_run_while_the_idle_kernel_is_stopping_runs_on_the_next_one():
+    client, statuses = await ready_client(idle_timeout=600)
+    try:
+        pid = client.pid
+        client._stop_idle()  # the idle timeout fires at the moment the learner runs a cell
+        events = await events_of(client.execute("'ran'"))
+        assert [e.text for e in events if isinstance(e, P.Result)] == ["'ran'"] and events[-1] == P.Done("ok")
+        assert client.pid not in (None, pid)
+        # Nobody is told of a stop that did not stick, nor of a death: the kernel starts as a first one.
+        assert [s for s, _ in statuses if s in ("stopped", "restarting")] == []
+        assert ("starting", "loading torch…") in statuses[2:]
+    finally:
+        await client.shutdown()

@@ -624,10 +624,13 @@ class KernelClient:
             if self._stopping_idle:
                 self._stopping_idle = False
                 self._stray.clear()
-                if not self.busy:  # else a request came meanwhile: start its kernel at once
-                    self.last_death = self._say("kernel_reason.idle", seconds=self.options.idle_timeout)
+                self.last_death = self._say("kernel_reason.idle", seconds=self.options.idle_timeout)
+                if not self.busy:
                     self._set_status("stopped", self.last_death)
                     return
+                # A request came while it was stopping: its kernel starts at once, as a first one.
+                self._set_status("starting", self._say("kernel_detail.loading"))
+                continue
             failures = 0 if process.ready else failures + 1
             if failures >= START_ATTEMPTS:
                 words = last_words(process.stderr_tail)
