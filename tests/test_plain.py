@@ -233,3 +233,32 @@ def test_without_a_terminal_python_m_tutor_says_so_in_one_line_and_starts_plain_
     assert result.returncode == 0
     assert result.stderr.strip() == "No full-screen terminal here: plain mode (python -m tutor plain --help)."
     assert "Lessons:" in result.stdout and "Generating the dataset" in result.stdout
+
+
+def test_an_experiment_draws_its_curves_and_the_last_hint_leads_to_the_solution(tmp_path):
+    loss = lesson("loss", "en")
+    exercise = loss.exercises()[0]
+    script = "\n".join(["next", "next",        # to step 3
+                        "", "",                # run the sweep (with its plot), go on
+                        "skip", "",            # the quiz, the end of the step
+                        *["hint"] * (len(exercise.hints) + 1),
+                        "skip"]) + "\n"
+    result = plain(tmp_path, "en", "loss", stdin=script)
+    assert result.returncode == 0
+    out = result.stdout
+    plot = out.split("Result:")[1]
+    assert "┤" in plot and "lr=0.03" in plot and "lr=0.06" in plot and "log10 loss" in plot
+    assert "That was the last hint; hint once more shows the author's solution." in out
+    solution = out.split("The author's solution:")[1]
+    assert all(line.strip() in solution for line in exercise.solution.strip().splitlines())
+    store = ProgressStore(tmp_path)
+    store.load()
+    assert store.hints_used(loss.key, exercise.id) == len(exercise.hints)
+    assert store.solution_seen(loss.key, exercise.id)
+
+
+def test_plain_mode_imports_neither_torch_nor_textual():
+    code = ("import sys, tutor.plain.session, tutor.plain.blocks, tutor.narrate; "
+            "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

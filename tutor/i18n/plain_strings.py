@@ -154,6 +154,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{line!r} 不是命令、.py 文件，也不是函数的开头（def ...）；输入 帮助 查看命令。"
         "直接输入的代码以单独一行 {end} 结束。",
     },
+    "plain.ex.solution_next": {
+        "en": "That was the last hint; hint once more shows the author's solution.",
+        "zh": "这是最后一条提示；再输入一次 提示 会显示参考答案。",
+    },
+    "plain.ex.solution": {"en": "The author's solution:", "zh": "参考答案："},
     "plain.ex.passed": {
         "en": "✓ Your {name} passes every case. Now it trains the model, beside the core's:",
         "zh": "✓ 你的 {name} 通过了所有测试用例。下面用它来训练模型，并与核心实现对比：",

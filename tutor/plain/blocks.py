@@ -22,6 +22,7 @@ from tutor.plain.console import INTERRUPT
 from tutor.plain.plot import plot_lines
 from tutor.plain.session import Session
 from tutor.plain.text import markdown_lines
+from tutor.practice.reveal import solution_available
 from tutor.quiz import grade, has_hint, option_order, parse_number
 from tutor.safe_text import visible
 
@@ -187,10 +188,10 @@ class Blocks:
         if isinstance(last, P.KernelDied):
             self.s.say("kernel.died", "wrong", reason=visible(last.reason))
             return
-        if not isinstance(last, P.Done) or last.status == "interrupted":
+        if not isinstance(last, P.Done) or (last.status == "interrupted" and last.result is None):
             self.s.say("exp.cancelled", "warn")
             return
-        if last.status != "ok" or last.result is None:
+        if last.status == "error" or last.result is None:
             message = errors[-1].strip() if errors else last.status
             self.s.say("exp.failed", "wrong", error=visible(message))
             return
@@ -341,12 +342,23 @@ class Blocks:
             lines.append(more)
 
     def next_hint(self, block: Exercise) -> None:
-        used = self.s.store.hints_used(self.key, block.id)
-        if used >= len(block.hints):
-            self.s.say("ex.no_more_hints", "muted" if block.hints else "warn")
+        """The next hint; once they are all shown, the solution if the exercise's reveal rule allows
+        (as the app does)."""
+        store = self.s.store
+        used = store.hints_used(self.key, block.id)
+        if used < len(block.hints):
+            self.s.progress(store.record_hint, self.key, block.id)
+            self.show_hints(block, used + 1, start=used)
+            if used + 1 == len(block.hints) and solution_available(block, used + 1):
+                self.s.say("plain.ex.solution_next", "muted")
             return
-        self.s.progress(self.s.store.record_hint, self.key, block.id)
-        self.show_hints(block, used + 1, start=used)
+        passed = store.exercise_state(self.key, block.id).first_pass is not None
+        if solution_available(block, used, passed):
+            self.s.progress(store.record_solution_seen, self.key, block.id)
+            self.s.say("plain.ex.solution", "heading")
+            self.s.code(Code("static", block.solution, block.where))
+            return
+        self.s.say("ex.no_more_hints", "muted" if block.hints else "warn")
 
     def show_hints(self, block: Exercise, count: int, start: int = 0) -> None:
         for n, hint in enumerate(block.hints[start:count], start=start + 1):
