@@ -66,3 +66,30 @@ def test_a_dict_that_is_not_a_result_is_a_protocol_error_and_unknown_keys_are_ig
         ExperimentResult.from_wire({"curves": {"loss": {"x": [], "y": []}}, "facts": {}})
     wire = comparison().to_wire() | {"added_later": 1}
     assert ExperimentResult.from_wire(wire).run == "zero_init"
+
+
+def test_examples_seen_count_a_short_last_batch_as_its_real_length():
+    from tutor.kernel.experiment_runs import axis_for
+
+    axis = axis_for("examples", {"batch_size": 64, "num_examples": 1000})
+    assert axis.steps_per_epoch == 16
+    assert [axis.x(s) for s in (1, 15, 16, 17, 32)] == [64, 960, 1000, 1064, 2000]
+    assert axis_for("epoch", {"batch_size": 64, "num_examples": 1000}).x(24) == 1.5
+    with pytest.raises(ValueError, match="minibatches"):
+        axis_for("epoch", {"T": 5000.0, "steps": 10})
+
+
+def test_a_swept_comparison_is_planned_core_first_with_every_default_filled_in():
+    from tutor.kernel.experiment_runs import plan_runs
+    from tutor.scratch.exercises import EXPERIMENTS
+
+    request = P.RunExperiment("train", {"num_epochs": 1}, sweep={"lr": [0.1, 0.3]}, impl={"x": "..."},
+                              compare=True)
+    plan = plan_runs(request, EXPERIMENTS["train"], functions={"x": print})
+    assert [(r.label, r.impl, r.swept) for r in plan] == [
+        ("core lr=0.1", "core", 0.1), ("core lr=0.3", "core", 0.3),
+        ("yours lr=0.1", "yours", 0.1), ("yours lr=0.3", "yours", 0.3)]
+    assert plan[0].functions is None and plan[2].functions == {"x": print}
+    assert plan[0].params == {"lr": 0.1, "batch_size": 10, "num_epochs": 1, "num_examples": 1000,
+                              "init": "normal", "noise": 0.01, "record_path": False}
+    assert [plan[0].curve_label("loss"), plan[0].curve_label("zeros")] == ["core lr=0.1", "core lr=0.1 zeros"]
