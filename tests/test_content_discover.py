@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import time
 from pathlib import Path
-
-import pytest
 
 import tutor
 from tutor.content.check import run_check, run_list
 from tutor.content.discover import builtin_lessons_dir, default_lesson_dirs, discover, load_course
-from tutor.content.model import BrokenLesson, Course
+from tutor.content.model import BrokenLesson
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,25 +160,10 @@ def generated_course(folder: Path, lessons: int) -> Path:
     return folder
 
 
-def best_of_5(folder: Path) -> tuple[float, Course]:
-    # CPU time of this process: the loader's own cost, not the time other jobs on a shared
-    # machine hold the cores (the best of 5 also drops a run hit by a cold cache)
-    best, course = float("inf"), None
-    for _ in range(5):
-        start = time.process_time()
-        course = load_course(folder)
-        best = min(best, time.process_time() - start)
-    return best, course
-
-
-@pytest.mark.parametrize("which", ["built-in", "generated"])
-def test_a_fifteen_lesson_course_in_two_languages_parses_in_under_100_ms(which, tmp_path):
-    # the target for the built-in course (15 lessons in en and zh)
-    folder = builtin_lessons_dir() if which == "built-in" else generated_course(tmp_path / "c", 15)
-    seconds, course = best_of_5(folder)
-    if which == "generated":
-        assert len(course.lessons) == 30 and course.errors() == []
-    assert seconds < 0.100, f"{len(course.lessons)} lessons took {seconds * 1000:.0f} ms"
+def test_the_benchmarks_generated_course_loads_without_errors(tmp_path):
+    # bench/lessons.py times loading this course (speed is measured there, not in a test)
+    course = load_course(generated_course(tmp_path / "c", 15))
+    assert len(course.lessons) == 30 and course.errors() == []
 
 
 def test_default_lesson_dirs_are_built_in_then_lessons_dirs_then_tutor_lessons(tmp_path):

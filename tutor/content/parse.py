@@ -249,6 +249,9 @@ def _closing_fence(lines: list[str], opening: int, fence: str, info: str
     may_hold_headings = len(fence) > 3 or info.strip().split(" ")[0].lower() in ("markdown", "md")
     for index in range(opening + 1, len(lines)):
         line = lines[index]
+        head = line.lstrip(" ")
+        if not head or head[0] not in (fence[0], "#") or len(line) - len(head) > 3:
+            continue  # most lines of a block: neither a fence nor a heading
         match = _CLOSING_FENCE.match(line)
         if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
             return index, None
