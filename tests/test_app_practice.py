@@ -60,7 +60,7 @@ async def test_wrong_then_right_squared_loss_trains_beside_the_core(tmp_path):
         assert series["core"] == series["yours"]
         assert "your curve is the core's, step for step" in status_text(then)
 
-        state = app.store.exercise_state("demo", "demo-squared-loss")
+        state = app.store.exercise_state(app.screen.lesson.key, "demo-squared-loss")
         assert state.attempts == 2 and state.hints_used == 1 and state.first_pass is not None
         await pilot.press("ctrl+q")
 
