@@ -45,7 +45,13 @@ from typing import Any, TypedDict
 import platformdirs
 
 from tutor.files import (
-    ProgressError, atomic_write, make_private, move_aside, reason, remove, remove_stale_temps,
+    ProgressError,
+    atomic_write,
+    make_private,
+    move_aside,
+    reason,
+    remove,
+    remove_stale_temps,
 )
 from tutor.learner_code import CELLS_DIR, EXERCISES_DIR, LearnerCode, key_parts
 from tutor.progress_format import FORMAT_VERSION, check_key, check_step, empty, parse

@@ -51,7 +51,7 @@ def parse(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(data, dict):
         return None, "it does not hold a JSON object"
     version = data.get("version")
-    if is_int(version) and version > FORMAT_VERSION:
+    if isinstance(version, int) and is_int(version) and version > FORMAT_VERSION:
         return None, f"it was written by a newer version of the tutor (format version {version})"
     if not is_int(version) or version != FORMAT_VERSION:
         return None, f"its format version is unknown ({version!r})"

@@ -50,7 +50,7 @@ class YamlBlock:
 
     # -- the YAML text --------------------------------------------------------------------------
 
-    def compose(self) -> Node | None | bool:
+    def compose(self) -> Node | bool | None:
         """The YAML node of the text (None when empty); False after reporting bad YAML."""
         text = "\n".join(self.lines)
         try:
@@ -144,7 +144,7 @@ class YamlBlock:
         """The Python value of a node; FAILED after reporting what YAML could not read."""
         try:
             return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-        except Exception as exc:  # noqa: BLE001 - pyyaml's constructors raise assorted errors on odd tags
+        except Exception as exc:  # pyyaml's constructors raise assorted errors on odd tags
             problem = getattr(exc, "problem", None) or str(exc) or type(exc).__name__
             self.node_error(node, f"cannot read this value: {problem}")
             return FAILED
