@@ -120,6 +120,8 @@ def _cross_file_errors(lessons: list[Lesson], partials: list[Lesson]
 
     originals = [lesson for lesson in everything if split_file_name(lesson.path)[1] is None]
     by_stem = {split_file_name(lesson.path)[0]: lesson for lesson in originals}
+    # a translation with the wrong id is reported once, not again for each quiz it shares
+    misnamed: set[int] = set()
     for translation in everything:
         stem, suffix = split_file_name(translation.path)
         if suffix is None:
@@ -130,6 +132,7 @@ def _cross_file_errors(lessons: list[Lesson], partials: list[Lesson]
                                            f"original {original.path.name} has id "
                                            f"{original.id!r}; a translation keeps its "
                                            f"original's id")
+            misnamed.add(id(translation))
             continue
         if original is None:
             original = next((o for o in originals if o.id == translation.id), None)
@@ -150,6 +153,8 @@ def _cross_file_errors(lessons: list[Lesson], partials: list[Lesson]
     for kind, items in (("quiz", Lesson.quizzes), ("exercise", Lesson.exercises)):
         owner: dict[str, tuple[Lesson, Quiz | Exercise]] = {}
         for lesson in everything:
+            if id(lesson) in misnamed:
+                continue
             for item in items(lesson):
                 first_lesson, first_item = owner.setdefault(item.id, (lesson, item))
                 if first_lesson.id != lesson.id:
