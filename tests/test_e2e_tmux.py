@@ -401,7 +401,7 @@ def test_exercise_edited_in_visual_is_checked_when_the_editor_exits(terminal, tm
         ENV_UNSET,
     )
     terminal.wait_for_text(t("app.title", "en"), lesson.title)
-    terminal.keys(*["Down"] * index, "Enter")
+    terminal.keys(*["Down"] * (index + 1), "Enter")  # below the "Start with" line
     terminal.wait_for_text(t("lesson.step", "en", n=1, m=len(lesson.steps)))
     for n in range(1, target + 1):
         terminal.keys("C-n")

@@ -84,14 +84,14 @@ Home
   enter           open it
   c               continue: the first step you have not finished
   l               English / 中文
-Lesson: a block (code, experiment, quiz, exercise) is selected, its border lit
+Lesson: the selected block has a heavy border; being edited, a double one
   tab, shift+tab  select the next / previous block
   enter           edit the selected block; tab then moves inside it
   esc             stop editing; again: back to the lessons
   up, down, pgdn  scroll the step
   ctrl+n, n       next step (on the last step: the next lesson)
   ctrl+p, p       previous step
-  ctrl+r, r       run the code cell / the experiment, check the exercise, submit the quiz
+  ctrl+r, r       run the cell or experiment, check the exercise or quiz
   ctrl+o, o       back to the lesson's code or the starter (ctrl+z undoes)
   ctrl+t, t       a hint (quiz or exercise)
   ctrl+g, e       open your exercise in $VISUAL / $EDITOR
@@ -112,7 +112,7 @@ Quiz
   回车            打开
   c               继续：第一个还没完成的步骤
   l               English / 中文
-课程内：选中的块（代码、实验、测验、练习）边框会高亮
+课程内：选中的块边框加粗，正在编辑的块边框为双线
   tab、shift+tab  选中下一个 / 上一个块
   回车            编辑选中的块；之后 tab 在块内移动
   esc             结束编辑；再按一次返回课程列表
@@ -133,7 +133,7 @@ Quiz
     },
     "shell.help.browser": {
         "en": """\
-In a browser, the page keeps some ctrl keys for itself; these keys all work.
+A browser page keeps some ctrl keys for itself; these keys all work there.
 Everywhere
   ?               this help
 Home
@@ -141,13 +141,13 @@ Home
   enter           open it
   c               continue: the first step you have not finished
   l               English / 中文
-Lesson: a block (code, experiment, quiz, exercise) is selected, its border lit
+Lesson: the selected block has a heavy border; being edited, a double one
   tab, shift+tab  select the next / previous block
   enter           edit the selected block; tab then moves inside it
   esc             stop editing; again: back to the lessons
   up, down, pgdn  scroll the step
   n, p            next / previous step (on the last step: the next lesson)
-  r               run the code cell / the experiment, check the exercise, submit the quiz
+  r               run the cell or experiment, check the exercise or quiz
   o               back to the lesson's code or the starter
   t               a hint (quiz or exercise)
   i               interrupt running code
@@ -166,7 +166,7 @@ Quiz
   回车            打开
   c               继续：第一个还没完成的步骤
   l               English / 中文
-课程内：选中的块（代码、实验、测验、练习）边框会高亮
+课程内：选中的块边框加粗，正在编辑的块边框为双线
   tab、shift+tab  选中下一个 / 上一个块
   回车            编辑选中的块；之后 tab 在块内移动
   esc             结束编辑；再按一次返回课程列表

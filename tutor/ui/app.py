@@ -12,7 +12,9 @@ save the blocks' pending edits, end the kernel and restore the terminal.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -42,9 +44,10 @@ from tutor.ui.widgets.block import LessonBlock
 if TYPE_CHECKING:
     from tutor.ui.screens.lesson import LessonScreen
 
-# A signal that ends the app: the kernel gets this long to go before it is killed, so the whole
-# exit stays within 2 s.
-SIGNAL_KERNEL_GRACE = 1.0
+# A signal that ends the app: the kernel gets this long to end after it is asked to, so the whole
+# exit stays within 2 s; one that takes longer is ended by its sentinel once the app has gone
+# (tutor/kernel/server.py).
+SIGNAL_KERNEL_GRACE = 0.5
 
 
 class TutorApp(App[int]):
@@ -133,7 +136,8 @@ class TutorApp(App[int]):
         await self.leave(0)
 
     async def on_unmount(self) -> None:
-        await self.host.shutdown()
+        if not self._leaving:  # leave() has ended the kernel (or, on a signal, asked it to end)
+            await self.host.shutdown()
         self.session.release()  # at exit the OS would; tests run many apps in one process
 
     def flush_edits(self) -> None:
@@ -270,4 +274,12 @@ def make_app(settings: Settings, courses: list[Course] | None = None, *, start_k
 def run_app(settings: Settings) -> int:
     app = make_app(settings)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if code > 128:
+        # Ended by a signal: the edits are saved, the kernel is told to end (its sentinel ends it
+        # otherwise) and the terminal is restored. The interpreter's own teardown takes over a
+        # second on a loaded class server, and the learner, or the system, asked us to go now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -59,6 +59,7 @@ class Record:
     exercises_passed: int
     exercises: int
     solutions_seen: int
+    unfinished: tuple[str, ...] = ()  # the titles of the lessons not finished yet
 
     @property
     def complete(self) -> bool:
@@ -67,8 +68,12 @@ class Record:
 
 def record(store: ProgressStore, lessons: list[Lesson]) -> Record:
     done = quizzes = first_time = solved = exercises = passed = seen = 0
+    unfinished: list[str] = []
     for lesson in lessons:
-        done += first_unfinished_step(store, lesson) is None
+        if first_unfinished_step(store, lesson) is None:
+            done += 1
+        else:
+            unfinished.append(lesson.title)
         for quiz in lesson.quizzes():
             quizzes += 1
             attempts = store.quiz_attempts(lesson.key, quiz.id)
@@ -78,4 +83,4 @@ def record(store: ProgressStore, lessons: list[Lesson]) -> Record:
             exercises += 1
             passed += store.exercise_state(lesson.key, exercise.id).first_pass is not None
             seen += store.solution_seen(lesson.key, exercise.id)
-    return Record(done, len(lessons), first_time, solved, quizzes, passed, exercises, seen)
+    return Record(done, len(lessons), first_time, solved, quizzes, passed, exercises, seen, tuple(unfinished))

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from tutor.content.model import Lesson
 from tutor.i18n import t
 from tutor.progress import ProgressStore
+from tutor.safe_text import visible
 from tutor.ui.navigation import record
 from tutor.ui.widgets.keybar import KeyBar
 
@@ -20,7 +21,7 @@ class CompletionScreen(Screen[None]):
     BINDINGS = [Binding("escape,enter,q", "dismiss", show=False)]
     DEFAULT_CSS = """
     CompletionScreen { align: center middle; }
-    CompletionScreen Vertical { width: 64; max-width: 100%; height: auto; border: round $success;
+    CompletionScreen Vertical { width: 74; max-width: 100%; height: auto; border: round $success;
                                 padding: 1 2; }
     """
 
@@ -31,7 +32,10 @@ class CompletionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         r, lang = self.record, self.lang
-        text = Text(t("shell.done.title" if r.complete else "shell.done.not_yet", lang) + "\n\n", style="bold")
+        text = Text(t("shell.done.title" if r.complete else "shell.done.not_yet", lang) + "\n", style="bold")
+        for title in r.unfinished:
+            text.append(f"  · {visible(title)}\n")
+        text.append("\n")
         text.append(t("shell.done.lessons", lang, n=r.lessons_done, m=r.lessons) + "\n")
         text.append(t("shell.done.quizzes", lang, n=r.quizzes_first_time, m=r.quizzes, solved=r.quizzes_solved) + "\n")
         text.append(t("shell.done.exercises", lang, n=r.exercises_passed, m=r.exercises) + "\n")
