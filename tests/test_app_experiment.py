@@ -26,6 +26,11 @@ from tutor.ui.widgets.loss_plot import LossPlot, PathPlot
 LESSONS = Path(__file__).parent.parent / "lessons"
 
 
+def key_of(panel: ExperimentPanel) -> str:
+    """The key under the plot, its no-break spaces read as spaces."""
+    return text_of(panel.query_one("#key", Static)).replace("\u00a0", " ")
+
+
 def experiment_of(lesson: Lesson, index: int = 0) -> Experiment:
     return [b for step in lesson.steps for b in step.blocks if isinstance(b, Experiment)][index]
 
@@ -160,7 +165,7 @@ async def test_a_sweep_that_blows_up_without_overflowing_is_marked_and_does_not_
         assert drawn.y_range[1] < math.log10(max(converging)) + 0.5
         assert {m.kind for m in drawn.marks} == {"leaves", "diverged"}
         # the key under the plot names every curve, and the diverged one with its step
-        key = text_of(panel.query_one("#key", Static))
+        key = key_of(panel)
         step = result.diverged["lr=1.9"]
         assert "lr=0.03" in key and "lr=0.3" in key and f"lr=1.9 ✗ diverged at step {step}" in key
 
@@ -201,12 +206,12 @@ async def test_the_path_view_is_offered_only_where_there_is_a_path_and_its_key_d
         assert "v: loss curve or (w1, w2) path" in text_of(panel.query_one(".keys", Static))
         await pilot.click("#run")
         await finished(pilot, panel)
-        key = text_of(panel.query_one("#key", Static))
+        key = key_of(panel)
         assert "path of (w1, w2)" in key and "loss" not in key.replace("equal loss", "")
         panel.focus()
         await pilot.press("v")
         assert panel.query_one(LossPlot).display and not panel.query_one(PathPlot).display
-        assert "loss" in text_of(panel.query_one("#key", Static))
+        assert "loss" in key_of(panel)
 
 
 def path_experiment(lesson: Lesson) -> Experiment | None:

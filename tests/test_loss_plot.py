@@ -117,3 +117,11 @@ async def test_axis_names_are_in_the_learners_language():
         await pilot.pause()
         rendered = plot.render().plain
         assert "已看过的样本数" in rendered and "小批量损失（对数刻度）" in rendered and "examples" not in rendered
+
+
+def test_x_ticks_fall_on_round_numbers():
+    from tutor.ui.widgets.loss_plot import round_ticks
+
+    assert round_ticks(1, 300)[1] == ["50", "100", "150", "200", "250", "300"]
+    assert round_ticks(0.5, 1.5)[1] == ["0.6", "0.8", "1", "1.2", "1.4"]
+    assert round_ticks(10, 3000)[0] == [500, 1000, 1500, 2000, 2500, 3000]

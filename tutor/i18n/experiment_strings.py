@@ -24,8 +24,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "experiment.view_key": {"en": "v: loss curve or (w1, w2) path", "zh": "v：切换损失曲线 / (w1, w2) 路径"},
     "experiment.keys": {"en": "ctrl+r run · ctrl+c cancel", "zh": "ctrl+r 运行 · ctrl+c 取消"},
     "experiment.diverged_rule": {
-        "en": "(diverged: the loss passed 1000× its first step's, or overflowed)",
-        "zh": "（发散：损失超过第一步的 1000 倍，或溢出）",
+        "en": "(its loss passed 1000× its start, or overflowed)",
+        "zh": "（损失超过起点的 1000 倍或溢出）",
     },
     "experiment.error_sign": {
         "en": "errors are learned − true",

@@ -171,15 +171,28 @@ def loss_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
     return ticks, [f"{10 ** v:.2g}" for v in ticks]
 
 
+def round_ticks(lo: float, hi: float, most: int = 6) -> tuple[list[float], list[str]]:
+    """Ticks at round numbers (1, 2 or 5 times a power of ten apart) inside [lo, hi]: step 100,
+    not 75.8."""
+    span = hi - lo
+    if span <= 0:
+        return [lo], [f"{lo:g}"]
+    size = 10 ** math.floor(math.log10(span / most))
+    gap = next(m * size for m in (1, 2, 5, 10) if span / (m * size) <= most)
+    ticks = [k * gap for k in range(math.ceil(lo / gap), math.floor(hi / gap) + 1)]
+    return ticks, [f"{tick:g}" for tick in ticks]
+
+
 def key_line(entries: list[tuple[str, Style]]) -> Text:
-    """The plot's key: each curve's marker in its colour, then its label."""
+    """The plot's key: each curve's marker in its colour, then its label; a long key wraps between
+    entries, never inside one (no-break spaces), so a swatch stays with its label."""
     text = Text(overflow="fold")
     for label, entry in entries:
         if text:
             text.append("  ")
         swatch = "━━" if entry.color is not None else entry.marker * 2
         text.append(swatch, style=KEY_COLORS.get(entry.color or "", entry.color or ""))
-        text.append(f" {label}")
+        text.append("\u00a0" + label.replace(" ", "\u00a0"))
     return text
 
 
@@ -265,6 +278,7 @@ class LossPlot(_StyledPlot):
         drawn = layout(self.series, self.diverged, self.log_y)
         if drawn.traces:
             plt.xlim(*drawn.x_range)
+            plt.xticks(*round_ticks(*drawn.x_range))
             plt.ylim(*drawn.y_range)
             if self.log_y:
                 plt.yticks(*loss_ticks(*drawn.y_range))
