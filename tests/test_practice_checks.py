@@ -99,7 +99,8 @@ def test_an_exception_in_a_helper_points_at_the_helper_line():
 
 
 def test_an_error_while_loading_is_explained():
-    result = check_source(LOSS, "def squared_loss(y_hat, y):\n    return (y_hat - y) ** 2 / 2\n\nprint(squared_loss(y_hat, labels))\n")
+    source = "def squared_loss(y_hat, y):\n    return (y_hat - y) ** 2 / 2\n\nprint(squared_loss(y_hat, labels))\n"
+    result = check_source(LOSS, source)
     assert not result.passed and result.line == 4
     assert "while it was being loaded" in result.message
     assert "Only torch, random and math" in result.message
@@ -123,7 +124,8 @@ def test_an_unknown_core_function_is_a_failed_result_not_a_crash():
 
 
 def test_prints_of_the_learners_code_are_passed_on_but_capped(capsys):
-    source = 'def squared_loss(y_hat, y):\n    print("x" * 1000)\n    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n'
+    source = ('def squared_loss(y_hat, y):\n    print("x" * 1000)\n'
+              '    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2\n')
     result = check_source(LOSS, source)
     assert result.passed, result
     printed = capsys.readouterr().out

@@ -67,7 +67,8 @@ def test_correct_synthetic_data_variants_pass(name):
 
 
 def test_noise_of_the_wrong_scale():
-    result = verdict(SYNTHETIC, BOOK_SYNTHETIC.replace("torch.normal(0, 0.01, y.shape)", "torch.normal(0, 0.1, y.shape)"))
+    result = verdict(SYNTHETIC, BOOK_SYNTHETIC.replace("torch.normal(0, 0.01, y.shape)",
+                                                       "torch.normal(0, 0.1, y.shape)"))
     assert_fails(result, "wrong scale", "standard deviation is 0.1", "the book's is 0.01")
     assert "num_examples=10000" in result.case
 

@@ -347,3 +347,12 @@ def test_an_empty_text_answer_asks_for_one():
 def test_an_unknown_quiz_type_is_an_error():
     with pytest.raises(ValueError):
         grade(Quiz("z", "essay", "Write", HERE), "text")
+
+
+def test_spaces_beside_punctuation_do_not_matter_but_spaces_between_words_do():
+    shape = text_quiz(["(10, 10)"])
+    for typed in ("(10,10)", "[10,10]", "( 10 , 10 )", "10,10", "（10，10）"):
+        assert grade(shape, typed).correct, typed
+    assert grade(text_quiz(["create_graph=True"]), "create_graph = True").correct
+    assert not grade(text_quiz(["learning rate"]), "learningrate").correct
+    assert not grade(shape, "(1010)").correct

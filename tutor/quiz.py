@@ -21,10 +21,11 @@ Answers:
   Right if within the quiz's absolute tolerance of the answer, or within a relative 1e-9 of it so
   that float noise (0.1 + 0.2 typed as 0.30000000000000004) never makes a right answer wrong.
 - text: right if it equals an `accept` entry after normalising both (Unicode NFKC, case folded,
-  runs of whitespace collapsed to one space; quotes and backticks around it, sentence punctuation
-  after it, and brackets wrapping all of it dropped), or if the `pattern` matches the whole answer
-  (case-insensitive), with or without that surrounding punctuation. Works for any script: Chinese
-  answers and Chinese punctuation (。，“”「」《》) are handled like any other.
+  runs of whitespace collapsed to one space and dropped beside punctuation; quotes and backticks
+  around it, sentence punctuation after it, and brackets wrapping all of it dropped), or if the
+  `pattern` matches the whole answer (case-insensitive), with or without that surrounding
+  punctuation. Works for any script: Chinese answers and Chinese punctuation (。，“”「」《》) are
+  handled like any other.
 """
 
 from __future__ import annotations
@@ -142,8 +143,9 @@ def option_order(quiz: Quiz, learner_seed: int) -> tuple[int, ...]:
 
     A pure function of the learner's seed (`ProgressStore.learner_seed()`) and the quiz id, so
     a learner sees the same order each time (and in each language: a translation keeps its
-    original's id, options and shuffle), while learners differ. `shuffle: false` keeps the author's order. Answers stay indices into
-    `quiz.choices`, so recorded attempts do not depend on the order.
+    original's id, options and shuffle), while learners differ. `shuffle: false` keeps the
+    author's order. Answers stay indices into `quiz.choices`, so recorded attempts do not depend
+    on the order.
     """
     indices = list(range(len(quiz.choices)))
     if not quiz.shuffle:
@@ -306,9 +308,15 @@ def _strip_edges(text: str) -> str:
     return current or text
 
 
+# Spaces beside punctuation carry no meaning in an answer: "(10,10)" is "(10, 10)", and
+# "create_graph = True" is "create_graph=True". Spaces between two words stay ("learning rate").
+_SPACED_PUNCTUATION = re.compile(r"\s*([^\w\s])\s*")
+
+
 def normalize_text(text: str) -> str:
     """The form in which a text answer and an `accept` entry are compared."""
-    return _strip_edges(" ".join(unicodedata.normalize("NFKC", text).casefold().split()))
+    collapsed = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return _SPACED_PUNCTUATION.sub(r"\1", _strip_edges(collapsed))
 
 
 def _grade_text(quiz: Quiz, answer: Any) -> Verdict:

@@ -51,7 +51,7 @@ def read_exercise(block: YamlBlock, node: Node, where: Where) -> Exercise | None
                                "then: (the experiment run with the learner's function)",
                                block.at(key))
         ok = ok and then is not None
-    if not ok:
+    if not ok or ident is None or implements is None or starter is None or hints is None:
         return None
     return Exercise(ident, implements, starter, where, hints=hints, then=then, solution=solution,
                     reveal=reveal)

@@ -22,4 +22,4 @@ EXERCISE_IDS: dict[str, str] = {
 # them equal), for the loader's validation of `implements:`.
 CHECKED_FUNCTIONS: tuple[str, ...] = tuple(EXERCISE_IDS.values())
 
-__all__ = ["CheckResult", "EXERCISE_IDS", "CHECKED_FUNCTIONS"]
+__all__ = ["CHECKED_FUNCTIONS", "EXERCISE_IDS", "CheckResult"]

@@ -16,17 +16,18 @@ import linecache
 import math
 import random
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
 from tutor.practice import EXERCISE_IDS
 from tutor.practice.data_iter_check import check_data_iter
 from tutor.practice.model_checks import check_linreg, check_squared_loss
-from tutor.practice.sgd_check import check_sgd
-from tutor.practice.synthetic_data_check import check_synthetic_data
 from tutor.practice.result import CheckResult
+from tutor.practice.sgd_check import check_sgd
 from tutor.practice.support import Failure, LearnerError
+from tutor.practice.synthetic_data_check import check_synthetic_data
 
 __all__ = ["CHECKS", "EXERCISE_IDS", "CheckResult", "LoadError", "check_source", "load_function"]
 
@@ -69,7 +70,7 @@ def load_function(implements: str, source: str, filename: str = "your_code.py") 
     namespace: dict[str, Any] = {"__name__": "your_code", "__builtins__": builtins, **PRELOADED}
     try:
         exec(code, namespace)
-    except Exception as error:  # noqa: BLE001 - the learner's file failing to load is a result
+    except Exception as error:
         line = learner_line(error, filename)
         message = f"your code raised {_exception(error)} while it was being loaded"
         if isinstance(error, NameError):
@@ -87,7 +88,8 @@ def load_function(implements: str, source: str, filename: str = "your_code.py") 
         found = f" (it defines {', '.join(defined)})" if defined and not close else ""
         raise LoadError(f"your code does not define a function named {name}{found}{hint}")
     if not callable(fn):
-        raise LoadError(f"{name} in your code is a {type(fn).__name__}, not a function: define it with def {name}(...):")
+        raise LoadError(f"{name} in your code is a {type(fn).__name__}, not a function: "
+                        f"define it with def {name}(...):")
     return fn
 
 
@@ -110,7 +112,7 @@ def check_source(implements: str, source: str, filename: str = "your_code.py") -
         result = CheckResult(False, failure.message, failure.case)
     except LearnerError as error:
         result = _learner_error_result(error, implements, source, filename)
-    except Exception as error:  # noqa: BLE001 - something odd the learner's function returned
+    except Exception as error:
         result = _odd_result(error, implements, source, filename)
     finally:
         _pass_on_prints(printed.getvalue())

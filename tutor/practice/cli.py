@@ -13,9 +13,10 @@ course's ids in tutor.practice.EXERCISE_IDS are used instead.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 from tutor.content.model import Course
 from tutor.practice import EXERCISE_IDS
@@ -136,7 +137,7 @@ async def _check_in_kernel(implements: str, source: str, timeout: float,
         await client.wait_ready(timeout=START_TIMEOUT)
         try:
             await asyncio.wait_for(consume(), timeout + GRACE)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await client.interrupt()
             problem = f"your code did not finish within {timeout:g} s (an endless loop?)"
     finally:

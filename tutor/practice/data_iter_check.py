@@ -9,7 +9,8 @@ code that takes no generator, so a check gives the same verdict every time.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -52,7 +53,7 @@ def _batches(fn: Callable[..., Any], batch_size: int, features: torch.Tensor, la
             item = next(iterator)
         except StopIteration:
             return batches
-        except Exception as error:  # noqa: BLE001 - raised inside the learner's generator
+        except Exception as error:
             raise LearnerError(error, case) from error
         X, y = _batch(item, len(batches) + 1, features, case)
         batches.append((X, y))
@@ -71,7 +72,8 @@ def _batches(fn: Callable[..., Any], batch_size: int, features: torch.Tensor, la
 def _check_is_iterator(result: Any, case: str) -> None:
     yield_hint = "inside the loop, yield each batch's features and labels as a pair"
     if result is None:
-        raise Failure(f"your data_iter returned None: it should be a generator that yields the batches — {yield_hint}", case)
+        raise Failure("your data_iter returned None: it should be a generator that yields the batches — "
+                      f"{yield_hint}", case)
     if (isinstance(result, (tuple, list)) and len(result) == 2
             and all(isinstance(v, torch.Tensor) for v in result)):
         raise Failure(
@@ -133,7 +135,6 @@ def _batch(item: Any, number_: int, features: torch.Tensor, case: str) -> tuple[
 def _ids(batches: list[tuple[torch.Tensor, torch.Tensor]], features: torch.Tensor, labels: torch.Tensor,
          case: str) -> list[list[int]]:
     """Which sample each row of each batch is; checks rows are real, whole and still paired."""
-    n = len(features)
     all_ids = []
     for number_, (X, y) in enumerate(batches, 1):
         x_ids = X[:, 0].round().long()
@@ -199,7 +200,8 @@ def _listed(values: list[int], limit: int = 6) -> str:
 
 def _check_coverage(ids: list[list[int]], n: int, batch_size: int, core_sizes: list[int], case: str) -> None:
     flat = [i for batch in ids for i in batch]
-    counts = torch.bincount(torch.tensor(flat, dtype=torch.long), minlength=n) if flat else torch.zeros(n, dtype=torch.long)
+    counts = (torch.bincount(torch.tensor(flat, dtype=torch.long), minlength=n) if flat
+              else torch.zeros(n, dtype=torch.long))
     missing = (counts == 0).nonzero().reshape(-1).tolist()
     repeated = (counts > 1).nonzero().reshape(-1).tolist()
     sizes = [len(batch) for batch in ids]
@@ -290,7 +292,8 @@ def check_data_iter(fn: Callable[..., Any]) -> str:
                     case,
                 )
             ids = _ids(first, features, labels, case)
-            core_sizes = [len(X) for X, _ in core(batch_size, features, labels, generator=torch.Generator().manual_seed(seed))]
+            core_batches = core(batch_size, features, labels, generator=torch.Generator().manual_seed(seed))
+            core_sizes = [len(X) for X, _ in core_batches]
             _check_coverage(ids, n, batch_size, core_sizes, case)
             if n == 1000:
                 second = _ids(_batches(fn, batch_size, features, labels, generator, case + " (called twice)"),

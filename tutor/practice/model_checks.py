@@ -8,7 +8,8 @@ instead of one loss per example ...) and names the one that explains the numbers
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -114,7 +115,7 @@ def _check_gradients(name: str, out: torch.Tensor, expected: torch.Tensor,
     except RuntimeError as error:  # e.g. a graph freed by a backward inside the learner's function
         raise LearnerError(error, case) from error
     for arg, (mine, core) in params.items():
-        if mine.grad is None or not same(mine.grad, core.grad):
+        if mine.grad is None or core.grad is None or not same(mine.grad, core.grad):
             raise Failure(
                 f"the gradient of your {name}'s result with respect to {arg} is not the book's: part of the "
                 f"computation is cut off from autograd or uses {arg} differently; {CUT_OFF}",

@@ -20,7 +20,7 @@ class CheckResult:
         return {"passed": self.passed, "message": self.message, "case": self.case, "line": self.line}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CheckResult":
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
         line = data.get("line")
         return cls(
             passed=bool(data["passed"]),

@@ -9,7 +9,8 @@ a telling factor (-1, batch_size, 1 / lr ...) the check names that mistake.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
@@ -70,7 +71,7 @@ class _Watch(TorchFunctionMode):
         self.ids = {id(t) for t in tensors}
         self.used = False
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001 - torch's protocol
+    def __torch_function__(self, func, types, args=(), kwargs=None):
         if not self.used:
             self.used = any(id(a) in self.ids for a in _flat([args, kwargs or {}]))
         return func(*args, **(kwargs or {}))

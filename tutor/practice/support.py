@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import random
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import torch
 
@@ -48,7 +49,7 @@ def call(fn: Callable[..., Any], case: str, *args: Any, **kwargs: Any) -> Any:
     """fn(*args, **kwargs); an exception in it becomes a LearnerError naming `case`."""
     try:
         return fn(*args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - any error in learner code is reported, not raised
+    except Exception as error:
         raise LearnerError(error, case) from error
 
 
@@ -129,9 +130,9 @@ def changed(before: torch.Tensor, after: torch.Tensor) -> bool:
     return before.shape != after.shape or not torch.equal(before, after.detach())
 
 
-def number(x: float) -> str:
-    """A float as a person writes it: 0.01, 4.2, 1.5e-05."""
-    return f"{x:.4g}"
+def number(x: float | torch.Tensor) -> str:
+    """A float (or a one-element tensor) as a person writes it: 0.01, 4.2, 1.5e-05."""
+    return f"{float(x):.4g}"
 
 
 def numbers(t: torch.Tensor, limit: int = 6) -> str:
