@@ -144,6 +144,18 @@ def test_a_learners_loss_without_the_half_leaves_the_cores_curve_at_its_first_st
     assert describe(result, "zh").startswith("你的曲线从第 1 步开始偏离核心实现的曲线。")
 
 
+def test_when_every_curve_reaches_the_floor_none_is_called_highest():
+    result = run_core("zero_init", {"lr": 0.03, "batch_size": 10, "num_epochs": 3})
+    facts = result.runs[0].facts
+    assert max(facts["zeros_final_loss"], facts["random_final_loss"]) <= FLOOR * (1 + FLOOR_MARGIN)
+    text = describe(result, "en")
+    assert text.endswith("Every curve ends within 25% of the noise floor σ²/2 = 5e-5.")
+    assert "highest" not in text
+    assert describe(result, "zh").endswith("每条曲线最终都在噪声下限 σ²/2 = 5e-5 的 25% 以内。")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_nothing_drawn_is_nothing_said(lang):
-    assert describe(ExperimentResult("second_derivative", [], []), lang) == ""
+def test_curves_that_are_not_losses_and_no_curves_get_no_words(lang):
+    # second_derivative draws f, f' and f'' against x: there is no loss to describe
+    assert describe(run_core("second_derivative", {"x0": 1.0}), lang) == ""
+    assert describe(ExperimentResult("train", [], []), lang) == ""

@@ -31,7 +31,9 @@ Several curves (a sweep, or an experiment that draws several): **fastest** is th
 smoothed loss is the first to *settle* within FLOOR_MARGIN of the floor (from its first step that
 stays there to the end); with no floor known, within FLOOR_MARGIN of the lowest final smoothed
 loss of all the curves. The threshold is named in the sentence. The second sentence names the
-curves that diverged, with their steps; if none did, the curve that ended highest.
+curves that diverged, with their steps; if none did, the curve that ended highest (or, when even
+that one ends within the margin of the floor, that every curve does). Only loss curves are read:
+a result whose ylabel does not say "loss" (second_derivative draws f, f', f'') gets no words.
 """
 
 from __future__ import annotations
@@ -242,15 +244,19 @@ def _several(result: ExperimentResult, lang: str) -> str:
         ended = [(r.final, label) for label, (_, r) in readings.items() if r.final is not None]
         if len(ended) > 1:
             final, label = max(ended)
-            sentences.append(t("narrate.highest", lang, label=label, final=number(final),
-                               above=_above(final, floor, lang)))
+            if target is not None and final <= target * (1 + FLOOR_MARGIN):
+                if floor:
+                    sentences.append(t("narrate.all_at_floor", lang, floor=_floor_words(floor, lang)))
+            else:
+                sentences.append(t("narrate.highest", lang, label=label, final=number(final),
+                                   above=_above(final, floor, lang)))
     return joined(sentences, lang)
 
 
 def describe(result: ExperimentResult, lang: str) -> str:
     """What the curve shows, in one or two sentences in `lang` ("" when nothing was drawn)."""
-    if not result.curves:
-        return ""
+    if not result.curves or "loss" not in result.ylabel:
+        return ""  # nothing drawn, or not a loss (second_derivative draws f, f' and f'')
     prefix = t("narrate.interrupted", lang) if result.interrupted else ""
     if result.pairs():
         return joined([prefix, _comparison(result, lang)], lang)

@@ -63,6 +63,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "narrate.diverged_item": {"en": "{label} at step {step}", "zh": "{label} 在第 {step} 步"},
     "narrate.list_sep": {"en": ", ", "zh": "，"},
     "narrate.diverged_list": {"en": "Diverged: {items}.", "zh": "发散：{items}。"},
+    "narrate.all_at_floor": {
+        "en": "Every curve ends within 25% of {floor}.",
+        "zh": "每条曲线最终都在{floor} 的 25% 以内。",
+    },
     "narrate.highest": {
         "en": "{label} ended highest, at {final}{above}.",
         "zh": "{label} 最终最高，为 {final}{above}。",
