@@ -81,11 +81,6 @@ class TutorApp(App[int]):
         )
         self._leaving = False
 
-    @property
-    def kernel(self) -> KernelHost:
-        """Transitional, for the experiment panel's old code until it gets the host passed down."""
-        return self.host
-
     # -- life cycle ------------------------------------------------------------
 
     def on_mount(self) -> None:

@@ -157,24 +157,3 @@ class KernelHost:
                 yield event
         finally:
             self._requests -= 1
-
-    # -- transitional: the experiment panel's old calls, until it uses experiment() (A2) ------
-
-    @property
-    def client(self) -> KernelClient:
-        return self._client
-
-    async def run(self, request: Request, on_event: Callable[[Any], Any]) -> Any:
-        last = None
-        self._requests += 1
-        try:
-            async for event in request:
-                last = event
-                result = on_event(event)
-                if result is not None:
-                    await result
-                if isinstance(event, KernelDied) and not self._restart_asked:
-                    self.on_death(event.reason, False)
-        finally:
-            self._requests -= 1
-        return last
