@@ -4,7 +4,7 @@ Every experiment is called as fn(*, seed=0, on_point=None, should_stop=None, imp
 and returns a JSON-safe dict:
     curves   {label: {"x": [...], "y": [...]}}  exactly the points streamed to on_point(label, x, y)
     xlabel, ylabel, log_y                       (log_y: the UI plots log10(y))
-    diverged {label: 1-based step whose loss was not finite, or None}
+    diverged {label: 1-based step where the run diverged (train.diverging), or None}
     facts    {snake_case name: number, short string or short list}
     cancelled                                   True when should_stop() ended it early
     path, surface                               (optional) the SGD path in (w1, w2) and the loss surface
