@@ -57,3 +57,17 @@ def test_check_of_a_course_file_reports_its_errors(tmp_path):
     done = tutor("check", str(BROKEN / "course-file" / "course.yaml"))
     assert done.returncode == 1
     assert f"{BROKEN / 'course-file' / 'course.yaml'}:3:1: error: order leaves out lesson 'more'" in done.stderr
+
+
+def test_list_names_a_course_by_its_course_file_in_its_lesson_order(tmp_path):
+    folder = course(tmp_path / "mine", "mine")
+    (folder / "00-intro.md").write_text("---\nid: intro\ntitle: Intro\nlang: en\n---\n## One\n\nText.\n",
+                                        "utf-8")
+    (folder / "course.yaml").write_text("title: The lab's course\ndescription: Our own data.\n"
+                                        "order: [mine, intro]\n", "utf-8")
+    done = tutor("--lessons", str(folder), "list")
+    assert done.returncode == 0, done
+    lines = done.stdout.splitlines()
+    start = lines.index(f"The lab's course ({folder}): 2 lessons, languages en")
+    assert lines[start + 1] == "  Our own data."
+    assert [line.split()[1] for line in lines[start + 2:start + 4]] == ["mine", "intro"]

@@ -116,6 +116,8 @@ def run_list(courses: list[Course], out: TextIO) -> int:
         originals = course.in_language("en") if course.lessons else []
         out.write(f"{course.display_title} ({course.root}): {_plural(len(originals), 'lesson')}"
                   f"{', languages ' + ' '.join(course.languages()) if course.lessons else ''}\n")
+        if course.description:
+            out.write(f"  {course.description}\n")
         langs: dict[str, list[str]] = {}
         for lesson in course.lessons:
             langs.setdefault(lesson.id, []).append(lesson.lang)
