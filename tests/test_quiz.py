@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -356,3 +359,22 @@ def test_spaces_beside_punctuation_do_not_matter_but_spaces_between_words_do():
     assert grade(text_quiz(["create_graph=True"]), "create_graph = True").correct
     assert not grade(text_quiz(["learning rate"]), "learningrate").correct
     assert not grade(shape, "(1010)").correct
+
+
+def test_the_order_is_the_same_in_another_process_whatever_its_hash_seed():
+    # str hashes are salted per process: an order built on hash() would change at every start
+    code = (
+        "from pathlib import Path\n"
+        "from tutor.content.model import Choice, Quiz, Where\n"
+        "from tutor.quiz import option_order\n"
+        "q = Quiz('q', 'choice', 'Which?', Where(Path('x.md')),"
+        " choices=[Choice(f'o{i}', correct=i == 0) for i in range(7)])\n"
+        "print([option_order(q, seed) for seed in range(20)])\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": hash_seed}).stdout
+        for hash_seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert outputs.pop().strip() == str([option_order(SEVEN, seed) for seed in range(20)])

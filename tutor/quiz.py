@@ -94,11 +94,6 @@ class Verdict:
     # wrong. Until then `missed` and `explain` are not shown, so that a retry still means something.
     revealed: bool = False
 
-    @property
-    def feedback(self) -> list[str]:
-        """The whys of the chosen options (for front ends that do not yet name the options)."""
-        return [note.why for note in self.picks if note.why]
-
 
 def has_hint(quiz: Quiz) -> bool:
     """Whether the quiz has a hint to offer (front ends show a Hint button only then)."""
