@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from tests.app_helpers import (
+    FIXTURE_COURSE,
     course_app,
     fixture_app,
     notices,
@@ -20,6 +21,7 @@ from tests.app_helpers import (
     wait_for,
     write_course,
 )
+from tutor.content.discover import load_course
 from tutor.i18n import t
 from tutor.scratch.exercises import EXPERIMENTS, make_data
 from tutor.scratch.train import train
@@ -212,12 +214,13 @@ def finish_demo_up_to_quizzes(data_dir: Path) -> None:
 
     store = ProgressStore(data_dir)
     store.load()
+    key = next(lesson.key for lesson in load_course(FIXTURE_COURSE).lessons if lesson.id == "demo")
     for step in range(4):
-        store.set_step("demo", step)
-    store.record_quiz("demo", "demo-choice", [0], True)
-    store.record_quiz("demo", "demo-number", "41", False)
-    store.record_quiz("demo", "demo-number", "40", True)
-    store.record_quiz("demo", "demo-text", "create_graph", True)
+        store.set_step(key, step)
+    store.record_quiz(key, "demo-choice", [0], True)
+    store.record_quiz(key, "demo-number", "41", False)
+    store.record_quiz(key, "demo-number", "40", True)
+    store.record_quiz(key, "demo-text", "create_graph", True)
 
 
 async def test_number_and_text_quizzes_wrong_then_right_and_kept_on_return(tmp_path):
