@@ -627,3 +627,24 @@ def test_a_saved_cell_that_cannot_be_read_is_an_error_not_nothing_saved(tmp_path
         store.load_cell("data", "data:1")
     assert raised.value.path == path
     assert store.load_cell("data", "data:2") is None
+
+
+async def test_the_app_moves_an_instructor_lessons_bare_id_record_to_its_key_at_start(tmp_path):
+    from tests.app_helpers import fixture_app, wait_for
+    from tutor.ui.screens.home import HomeScreen
+
+    data = tmp_path / "data"
+    data.mkdir()
+    old = {"version": 1, "last": {"lesson_id": "demo", "step": 2},
+           "lessons": {"demo": {"step": 2, "max_step": 3, "quizzes": {
+               "demo-number": [{"answer": "40", "correct": True, "at": "2024-05-06T07:08:09+00:00"}]},
+               "exercises": {}}}}
+    (data / "progress.json").write_text(json.dumps(old), "utf-8")
+    app = fixture_app(data, start_kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="the home screen")
+        assert app.store.step_of("course/demo") == 2
+        assert app.store.quiz_solved("course/demo", "demo-number")
+    saved = json.loads((data / "progress.json").read_text("utf-8"))
+    assert "course/demo" in saved["lessons"] and "demo" not in saved["lessons"]
+    assert saved["last"]["lesson_id"] == "course/demo"
