@@ -131,7 +131,7 @@ async def test_a_second_run_while_one_is_on_only_says_so(tmp_path):
         cell.editor.text = "import time\ntime.sleep(1)\nprint('once')\n"
         cell.run()
         await pilot.pause()
-        assert cell.running
+        assert cell.running and cell.query_one("#run").disabled
         cell.run()  # ctrl+r again while it runs
         await pilot.pause()
         assert [m for m in messages if isinstance(m, CodeCell.AlreadyRunning)]
@@ -139,6 +139,7 @@ async def test_a_second_run_while_one_is_on_only_says_so(tmp_path):
         await pilot.pause(0.5)
         assert len({id(m) for m in messages if isinstance(m, CodeCell.Finished)}) == 1
         assert cell.output.plain.count("once") == 1 and not cell.running
+        assert not cell.query_one("#run").disabled
 
 
 async def test_a_failure_inside_the_tutor_is_said_and_the_cell_can_run_again(tmp_path):

@@ -89,7 +89,7 @@ async def test_a_solution_that_hangs_or_exits_is_reported_and_the_app_stays_up(t
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "exited with status 1" in diagnosis(), 60, "the death report")
         assert app.is_running
-        await wait_for(pilot, lambda: app.kernel.client.ready, 60, "a new kernel")
+        await wait_for(pilot, lambda: app.host.ready, 60, "a new kernel")
         await pilot.press("ctrl+q")
 
 
@@ -157,9 +157,10 @@ async def test_before_the_first_check_nothing_empty_is_drawn(tmp_path):
         await pilot.pause()
         panel = app.query_one(ExercisePanel)
         editor = panel.query_one(TextArea)
-        keys = panel.query_one(".keys")
-        # the box holds its editor and its key line, and nothing else: no blank rows below
-        assert panel.outer_size.height == editor.outer_size.height + keys.outer_size.height + 2
+        controls = panel.query_one(".controls")
+        # the box holds its editor and its Check button with the key line, and nothing else
+        assert panel.outer_size.height == editor.outer_size.height + controls.outer_size.height + 2
+        assert not panel.query_one("#solution-button").display  # no solution to offer yet
 
 
 BUILTIN_EXERCISES = [

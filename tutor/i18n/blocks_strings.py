@@ -44,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Your saved code could not be read, so this exercise is read-only.",
         "zh": "无法读取你保存的代码，所以这道练习目前是只读的。",
     },
+    "ex.check_button": {"en": "Check", "zh": "检查"},
     # the solution, on request
     "ex.solution_button": {"en": "Show a solution", "zh": "查看参考答案"},
     "ex.solution_offer": {

@@ -8,7 +8,8 @@ from rich.syntax import Syntax
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Static, TextArea
+from textual.containers import Horizontal
+from textual.widgets import Button, Static, TextArea
 
 from tutor.content.model import Code
 from tutor.i18n import t
@@ -52,7 +53,9 @@ class CodeCell(LessonBlock):
     DEFAULT_CSS = """
     CodeCell { height: auto; margin: 0 0 1 0; }
     CodeCell TextArea { height: auto; max-height: 16; }
-    CodeCell .keys { color: $text-muted; height: 1; }
+    CodeCell .controls { height: auto; }
+    CodeCell .controls Button { margin-right: 1; }
+    CodeCell .keys { color: $text-muted; width: 1fr; height: auto; }
     CodeCell #read-error { color: $error; height: auto; }
     """
 
@@ -85,7 +88,9 @@ class CodeCell(LessonBlock):
             error, path = visible(self.read_error.error), self.read_error.path
             yield Static(t("cell.read_failed", self.lang, error=error, path=path), id="read-error")
         keys = "cell.keys_browser" if self.context.settings.in_browser else "cell.keys"
-        yield Static(t(keys, self.lang), classes="keys")
+        with Horizontal(classes="controls"):
+            yield Button(t("exp.run", self.lang), id="run", compact=True, variant="primary")
+            yield Static(t(keys, self.lang), classes="keys")
         yield OutputView(self.lang, id="output")
 
     @property
@@ -97,7 +102,12 @@ class CodeCell(LessonBlock):
         return self.query_one("#output", OutputView)
 
     def watch_running(self, running: bool) -> None:
-        self.set_class(running, "-running")
+        self.query("#run").set(disabled=running)
+
+    @on(Button.Pressed, "#run")
+    def _run_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.run()
 
     # -- saving as the learner types ------------------------------------------
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
@@ -46,10 +46,11 @@ class ExercisePanel(LessonBlock):
     DEFAULT_CSS = """
     ExercisePanel { height: auto; border: round $success; padding: 0 1; margin: 0 0 1 0; }
     ExercisePanel TextArea { height: auto; max-height: 18; }
-    ExercisePanel .keys { color: $text-muted; height: auto; }
+    ExercisePanel .controls { height: auto; }
+    ExercisePanel .controls Button { margin-right: 1; }
+    ExercisePanel .keys { color: $text-muted; width: 1fr; height: auto; }
     ExercisePanel #read-error { color: $error; height: auto; }
     ExercisePanel #hints, ExercisePanel #diagnosis, ExercisePanel #solution-note { height: auto; }
-    ExercisePanel #solution-button { margin-top: 1; }
     ExercisePanel #then { height: auto; }
     """
 
@@ -94,10 +95,12 @@ class ExercisePanel(LessonBlock):
         if self.read_error is not None:
             message = t("ex.read_failed", self.lang, error=visible(self.read_error.error), path=self.read_error.path)
             yield Static(message, id="read-error")
-        yield Static(self.keys_text(), classes="keys")
+        with Horizontal(classes="controls"):
+            yield Button(t("ex.check_button", self.lang), id="check", compact=True, variant="primary")
+            yield Button(t("ex.solution_button", self.lang), id="solution-button", compact=True)
+            yield Static(self.keys_text(), classes="keys")
         yield Static("", id="hints")
         yield Static("", id="diagnosis")
-        yield Button(t("ex.solution_button", self.lang), id="solution-button", compact=True)
         yield Static("", id="solution-note")
         yield Vertical(id="then")
 
@@ -187,6 +190,14 @@ class ExercisePanel(LessonBlock):
 
     def update_solution_button(self) -> None:
         self.query_one("#solution-button", Button).display = self.solution_available() and not self.solution_shown
+
+    def watch_running(self, running: bool) -> None:
+        self.query("#check").set(disabled=running)
+
+    @on(Button.Pressed, "#check")
+    def _check_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.run()
 
     @on(Button.Pressed, "#solution-button")
     def _solution_pressed(self, event: Button.Pressed) -> None:
