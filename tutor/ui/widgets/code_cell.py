@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from rich.syntax import Syntax
 from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from tutor.content.model import Code
