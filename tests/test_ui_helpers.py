@@ -2,8 +2,9 @@
 
 import math
 
+from tutor.facts import format_value
 from tutor.kernel.protocol import Curve, ExperimentResult, RunSummary
-from tutor.ui.widgets.experiment import compare_text, first_difference, format_value
+from tutor.ui.widgets.experiment import compare_text, first_difference
 from tutor.ui.widgets.loss_plot import drawn_points, ring, thin
 
 

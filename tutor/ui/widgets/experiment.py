@@ -35,6 +35,7 @@ from tutor.content.catalog import (
     validate_value,
 )
 from tutor.content.model import Experiment
+from tutor.facts import fact_lines
 from tutor.i18n import t
 from tutor.kernel.protocol import Curve, Done, Error, ExperimentResult, KernelDied, Points, Stream
 from tutor.narrate import describe
@@ -44,57 +45,6 @@ from tutor.ui.widgets.block import LessonBlock
 from tutor.ui.widgets.loss_plot import LossPlot, PathPlot, PlotKey, key_line
 
 Series = dict[str, tuple[list[float], list[Any]]]
-
-
-# ---------------------------------------------------------------- facts, for people
-
-
-def format_value(value: Any, decimals: int | None = None) -> str:
-    """Facts for people: 4 significant digits (or `decimals` places), lists inline, None as a dash."""
-    if isinstance(value, bool) or value is None:
-        return "—" if value is None else str(value)
-    if isinstance(value, float):
-        return f"{value:.{decimals}f}" if decimals is not None else f"{value:.4g}"
-    if isinstance(value, list):
-        if len(value) > 8:
-            return "[" + ", ".join(format_value(v, decimals) for v in value[:6]) + f", … ({len(value)} values)]"
-        return "[" + ", ".join(format_value(v, decimals) for v in value) + "]"
-    return str(value)
-
-
-def decimals_for(error: float) -> int:
-    """Places that show an error's first two significant digits: an estimate shown to that many
-    places is as precise as its error says it is (w_hat 1.99958 beside w_error -0.00042)."""
-    if error == 0 or not math.isfinite(error):
-        return 6
-    return max(0, min(12, 1 - math.floor(math.log10(abs(error)))))
-
-
-def estimate_decimals(name: str, value: Any, facts: dict[str, Any]) -> int | None:
-    """The places an estimate `<x>_hat` needs, from its `<x>_error` (absolute) or `<x>_error_pct`."""
-    if not name.endswith("_hat"):
-        return None
-    base = name[: -len("_hat")]
-    error, percent = facts.get(f"{base}_error"), facts.get(f"{base}_error_pct")
-    values = value if isinstance(value, list) else [value]
-    if isinstance(error, (int, float)) or isinstance(error, list):
-        errors = error if isinstance(error, list) else [error]
-    elif isinstance(percent, (int, float)):
-        errors = [percent / 100 * v for v in values if isinstance(v, (int, float))]
-    else:
-        return None
-    known = [abs(e) for e in errors if isinstance(e, (int, float)) and math.isfinite(e)]
-    return max(decimals_for(e) for e in known) if known else None
-
-
-def fact_lines(facts: dict[str, Any], lang: str) -> list[str]:
-    """One line per fact; estimates to the precision of their errors, and the sign of every error
-    stated once."""
-    lines = [f"{visible(name)} = {format_value(value, estimate_decimals(name, value, facts))}"
-             for name, value in facts.items()]
-    if any(name.endswith(("_error", "_error_pct")) for name in facts):
-        lines.append(t("experiment.error_sign", lang))
-    return lines
 
 
 def first_difference(core: Curve, yours: Curve) -> float | None:
@@ -456,7 +406,7 @@ class ExperimentPanel(LessonBlock):
                     status.append(" · ")
                     status.append(compared)
         words = describe(result, self.lang) if done.status == "ok" else ""
-        facts = "\n".join(fact_lines(result.facts, self.lang))
+        facts = "\n".join(fact_lines(result, self.lang))
         return self.Completed(self, live.number, result, status, facts, words)
 
     # -- what the runner posts ------------------------------------------------
