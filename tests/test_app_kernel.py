@@ -151,3 +151,16 @@ async def test_a_failure_inside_the_tutor_is_shown_not_left_running(tmp_path):
         shown = [n for n in notices(messages) if "the host broke" in n]
         assert shown and shown[0].startswith("Something went wrong inside the tutor")
         assert not cell.running
+
+
+async def test_an_idle_kernel_is_stopped_and_the_header_and_learner_are_told(tmp_path):
+    messages: list = []
+    app = fixture_app(tmp_path, kernel_idle_timeout=1.0)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        cell = await ready_code_step(pilot)
+        header = app.screen.query_one("#kernel")
+        stopped = t("shell.kernel.stopped", "en")
+        await wait_for(pilot, lambda: str(header.render()) == stopped, 30, "the idle stop in the header")
+        assert t("shell.kernel_stopped_idle", "en") in notices(messages)
+        await run_cell(pilot, cell, "6 * 7")  # the next run starts a new kernel
+        await wait_for(pilot, lambda: "42" in cell.output.plain, 60, "the cell in a new kernel")
