@@ -393,6 +393,12 @@ def test_no_why_repeats_the_verdict(lang, q):
         assert not VERDICT_WORDS.match(choice.why), f"{q.id} ({lang}): {choice.why!r}"
 
 
+@pytest.mark.parametrize("lang, q", CHOICES, ids=[f"{q.id}-{lang}" for lang, q in CHOICES])
+def test_no_two_options_of_a_quiz_give_the_same_why(lang, q):
+    whys = [c.why for c in q.choices if c.why]
+    assert len(whys) == len(set(whys)), f"{q.id} ({lang}) says the same thing twice: {whys}"
+
+
 def test_every_quiz_of_the_course_is_tested_here():
     named = set(re.findall(r'(?:right|wrong|facts|cell|quiz)\("([a-z0-9-]+)"', open(__file__).read()))
     numbers_and_texts = {q.id for lesson in _lessons().values() for q in lesson.quizzes()
