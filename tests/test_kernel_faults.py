@@ -52,14 +52,25 @@ def gone(pid: int) -> bool:
         return True
 
 
-async def still_running_after(pids: list[int], seconds: float) -> list[int]:
+async def still_running_after(pids: list[int], seconds: float) -> list[str]:
+    """The processes of `pids` still running after `seconds`, each with its place in the list,
+    command and state (a process being torn down after SIGKILL shows it pending)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        alive = [pid for pid in pids if not gone(pid)]
-        if not alive:
+        if all(gone(pid) for pid in pids):
             return []
         await asyncio.sleep(0.05)
-    return [pid for pid in pids if not gone(pid)]
+    return [describe(pids.index(pid), pid) for pid in pids if not gone(pid)]
+
+
+def describe(index: int, pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            fields = dict(line.split(":\t", 1) for line in status.read().splitlines() if ":\t" in line)
+    except FileNotFoundError:
+        return f"#{index} pid {pid}: gone"
+    return (f"#{index} pid {pid} {fields.get('Name')} state {fields.get('State')} ppid {fields.get('PPid')} "
+            f"pending {fields.get('ShdPnd')}/{fields.get('SigPnd')}")
 
 
 def kill_all(pids: list[int]) -> None:

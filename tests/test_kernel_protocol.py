@@ -80,3 +80,10 @@ def test_a_bad_envelope_is_refused(line):
 def test_a_line_without_envelope_has_no_token():
     # What learner code writing to the event pipe would send: the client drops it for its token.
     assert P.unseal(b'{"type": "Done", "status": "ok", "result": null}') == P.Envelope(P.Done("ok"), 0, "")
+
+
+def test_a_bad_message_in_a_good_envelope_names_its_request():
+    # The kernel answers such a line with an Error to that request, so the request still ends.
+    with pytest.raises(P.ProtocolError) as refused:
+        P.unseal(b'{"_request": 9, "_token": "", "type": "Execute", "nope": 1}')
+    assert refused.value.request == 9

@@ -13,13 +13,15 @@ whether or not anyone iterates it: its events are kept until they are read.
 
 The kernel starts on demand: ``ensure_started()`` when a lesson opens (not at the home screen: a
 class logging in at once would otherwise import torch thirty times on a few cores), or with the
-first request. With ``KernelOptions.idle_timeout`` a kernel idle that long is stopped (status
-"stopped": its variables are gone) and the next request starts a new one.
+first request. With ``KernelOptions.idle_timeout`` a kernel with no request for that long is
+stopped (status "stopped": its variables are gone; a learner's background thread does not count as
+a request) and the next request starts a new one.
 
 Statuses, given to ``on_status(status, detail)``: "starting" (torch loading), "ready", "busy",
 "restarting" (the kernel ended; detail says why in plain words, with the last thing it wrote to
 stderr when it died between requests; a new one is starting), "stopped" (after sitting idle),
-"dead" (it could not be started, or was shut down).
+"dead" (it could not be started, or was shut down). Reasons and details are in ``client.lang``
+(tutor/i18n/kernel_strings.py); ``client.last_death`` keeps the latest reason.
 
 See tutor/kernel/server.py for the transport (JSON lines on two dedicated pipes; the kernel's fd 1
 and 2 are two more pipes read here and turned into Stream events).

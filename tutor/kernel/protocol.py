@@ -157,7 +157,12 @@ TERMINAL = (Done, KernelDied)
 
 
 class ProtocolError(ValueError):
-    """A line that is not a message of this protocol."""
+    """A line that is not a message of this protocol. ``request``: the id its envelope gave, when
+    only the message inside was wrong (so the error can be answered to that request)."""
+
+    def __init__(self, message: str, request: int = 0) -> None:
+        super().__init__(message)
+        self.request = request
 
 
 def json_safe(value: Any) -> Any:
@@ -210,7 +215,10 @@ def unseal(line: bytes | str) -> Envelope:
     request, token = payload.pop(ENVELOPE_REQUEST, 0), payload.pop(ENVELOPE_TOKEN, "")
     if type(request) is not int or not isinstance(token, str):
         raise ProtocolError(f"bad envelope: {line[:80]!r}")
-    return Envelope(_message(payload, line), request, token)
+    try:
+        return Envelope(_message(payload, line), request, token)
+    except ProtocolError as exc:
+        raise ProtocolError(str(exc), request) from exc
 
 
 def _fields(message: Any) -> dict[str, Any]:

@@ -342,6 +342,7 @@ class Kernel:
                 try:
                     envelope = P.unseal(line)
                 except P.ProtocolError as exc:
+                    self.request_id = exc.request  # answered, so the client's request ends
                     self.send(P.Error("ProtocolError", str(exc), ""))
                     self.send(P.Done("error"))
                     continue
