@@ -101,6 +101,7 @@ async def test_space_picks_enter_submits_and_the_box_has_no_internal_id(tmp_path
         await pilot.press("space")
         await pilot.pause()
         assert not [m for m in messages if isinstance(m, QuizPanel.Answered)]  # space only picks
+        assert picked_lines(app) == ["squared loss (y_hat - y)**2 / 2"]  # seen without colour
         await pilot.press("enter")
         await pilot.pause()
         answered = [m for m in messages if isinstance(m, QuizPanel.Answered)]
@@ -135,6 +136,7 @@ async def test_several_choices_wrap_space_picks_enter_submits(tmp_path):
                 await pilot.press("space")
         await pilot.pause()
         assert not [m for m in messages if isinstance(m, QuizPanel.Answered)]
+        assert len(picked_lines(app)) == 2 and "it shuffles indices" in picked_lines(app)
         await pilot.press("enter")
         await pilot.pause()
         [answered] = {id(m): m for m in messages if isinstance(m, QuizPanel.Answered)}.values()
@@ -184,3 +186,8 @@ def screen_text(app: BlockApp) -> str:
     """Every character the screen shows, line by line, as the terminal gets it."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+def picked_lines(app: BlockApp) -> list[str]:
+    """The options whose box shows the picked mark (a mark, not only a colour)."""
+    return [line.split("▐●▌", 1)[1].strip(" ▎│║") for line in screen_text(app).split("\n") if "▐●▌" in line]

@@ -11,13 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Button, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
 
 from tutor.content.model import Quiz
 from tutor.i18n import t
@@ -26,9 +30,20 @@ from tutor.ui.context import LessonContext
 from tutor.ui.widgets.block import LessonBlock
 from tutor.ui.widgets.inline import inline_markdown
 
+# the mark inside an option's box when it is picked; an option not picked shows an empty box, so
+# the learner sees their pick without colour (NO_COLOR, a 16-colour console)
+PICKED = "●"
+NOT_PICKED = " "
+
 
 class WrappingRadioButton(RadioButton):
     """A radio button whose long answer wraps onto more lines instead of being cut off."""
+
+    BUTTON_INNER = NOT_PICKED
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = PICKED if self.value else NOT_PICKED
+        super().watch_value()
 
     def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
         return max(1, len(self.render().wrap(width)))
@@ -60,6 +75,35 @@ class SeveralChoices(SelectionList[int]):
 
     def action_submit(self) -> None:
         self.post_message(SubmitRequested())
+
+    def render_line(self, y: int) -> Strip:
+        # SelectionList draws a box on screen line y for option y, which is wrong once an option
+        # wraps onto more lines; here each option's box is on its first line, its other lines are
+        # indented under its text, and the box shows a mark when picked (not only a colour).
+        line = OptionList.render_line(self, y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return line
+        underlying = next(iter(line)).style or self.rich_style
+        if offset:
+            return Strip([Segment(" " * self._get_left_gutter_width(), underlying), *line])
+        picked = self.get_option_at_index(index).value in self.selected
+        component = "selection-list--button" + ("-selected" if picked else "")
+        if self.highlighted == index:
+            component += "-highlighted"
+        meta = Style(meta={"option": index})
+        button = self.get_component_rich_style(component) + meta
+        side = Style.from_color(button.bgcolor, underlying.bgcolor) + meta
+        return Strip(
+            [
+                Segment(ToggleButton.BUTTON_LEFT, side),
+                Segment(PICKED if picked else NOT_PICKED, button),
+                Segment(ToggleButton.BUTTON_RIGHT, side),
+                Segment(" ", underlying),
+                *line,
+            ]
+        )
 
 
 class QuizPanel(LessonBlock):
