@@ -191,3 +191,32 @@ def screen_text(app: BlockApp) -> str:
 def picked_lines(app: BlockApp) -> list[str]:
     """The options whose box shows the picked mark (a mark, not only a colour)."""
     return [line.split("▐●▌", 1)[1].strip(" ▎│║") for line in screen_text(app).split("\n") if "▐●▌" in line]
+
+
+async def test_in_the_lesson_enter_goes_into_the_quiz_space_picks_and_enter_submits(tmp_path):
+    from tests.app_helpers import fixture_app, open_demo_lesson
+
+    messages: list[object] = []
+    app = fixture_app(tmp_path, start_kernel=False)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await open_demo_lesson(pilot, "Quizzes")
+        panel = next(q for q in app.screen.query(QuizPanel) if q.quiz.id == "demo-choice")
+        # select the quiz block (tab), go into it (enter): the options take the keys
+        for _ in range(6):
+            if app.focused is panel:
+                break
+            await pilot.press("tab")
+            await pilot.pause()
+        assert app.focused is panel
+        await pilot.press("enter")
+        await pilot.pause()
+        radio = panel.query_one(RadioSet)
+        assert app.focused is radio
+        right = panel.order.index(0)  # "squared loss" is the demo quiz's first choice as written
+        for _ in range(right):
+            await pilot.press("down")
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        answered = [m for m in messages if isinstance(m, QuizPanel.Answered)]
+        assert answered and answered[0].answer == [0] and answered[0].verdict.correct
+        assert app.store.quiz_solved(app.screen.lesson.key, "demo-choice")
