@@ -83,6 +83,10 @@ def chapter_data() -> tuple[torch.Tensor, torch.Tensor]:
 def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     words = WORDS[lang]
     data = lesson("data", lang)
+    # the answers a learner reads off the cell and the experiment, computed here on the core
+    features, labels = chapter_data()
+    residual = labels - (features @ torch.tensor([2.0, -3.4]).reshape(-1, 1) + 4.2)
+    facts = train_experiment(lr=0.03, batch_size=10, num_epochs=3, noise=0.1)["facts"]
     # the steps after the exercise only show text and code: one enter each
     after = data.steps[4:]
     assert all(isinstance(b, (Prose, Code)) and getattr(b, "kind", "") != "run" for s in after for b in s.blocks)
@@ -92,13 +96,13 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
         "",             # step 2: run the cell
         "abc",          # the noise quiz: not a number
         "0.05",         # wrong
-        "0.01",         # right
+        f"{residual.std().item():.2g}",  # right: what the cell printed
         "(1000, 1)",    # the shape quiz: right
         "",             # end of step 2
         "noise=-1",     # step 3: refused
         "",             # run the experiment with the lesson's noise 0.1
         "",             # go on
-        "0.005",        # the floor quiz: right
+        f"{facts['final_loss']:.3g}",  # the floor quiz: right, what the experiment reported
         "",             # end of step 3
         WRONG_SYNTHETIC_DATA.rstrip("\n"),  # step 4: no noise added
         "hint",
@@ -115,16 +119,13 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     assert flat(first.replace("`", "")) in flat(out)
     assert "`" not in out.split(data.steps[1].title)[0].split("def synthetic_data")[0]
     # the cells' real output
-    features, labels = chapter_data()
     assert repr((features[0], labels[0])) in out
-    residual = labels - (features @ torch.tensor([2.0, -3.4]).reshape(-1, 1) + 4.2)
     assert repr((residual.mean(), residual.std())) in out
     # the verdicts, in order
     assert out.count(words["not_a_number"]) == 1
     assert out.count(words["wrong"]) == 1
     assert out.count(words["right"]) == 3
     # the experiment: the core's own facts and the curve in words
-    facts = train_experiment(lr=0.03, batch_size=10, num_epochs=3, noise=0.1)["facts"]
     assert f"final_loss = {facts['final_loss']:.4g}" in out
     expected = run_core("train", {"lr": 0.03, "batch_size": 10, "num_epochs": 3, "noise": 0.1})
     assert flat(describe(expected, lang)) in flat(out)
@@ -138,7 +139,7 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     assert store.load() is None
     key = data.key
     attempts = store.quiz_attempts(key, "data-noise-std")
-    assert [(a["answer"], a["correct"]) for a in attempts] == [("0.05", False), ("0.01", True)]
+    assert [(a["answer"], a["correct"]) for a in attempts] == [("0.05", False), (f"{residual.std().item():.2g}", True)]
     assert all(store.quiz_solved(key, q.id) for q in data.quizzes())
     state = store.exercise_state(key, "synthetic-data")
     assert (state.attempts, state.passed, state.hints_used) == (2, True, 1)
@@ -202,8 +203,13 @@ def test_the_loss_lesson_with_its_exercise_given_as_files(tmp_path, lang):
 ])
 async def test_the_app_opens_the_lesson_where_plain_mode_left_it(tmp_path, lang, continue_line):
     # step 1 done, the first quiz of step 2 right, then quit at the second
-    result = plain(tmp_path, lang, "data", stdin="\n\n\n0.01\nquit\n")
+    features, labels = chapter_data()
+    std = (labels - (features @ torch.tensor([2.0, -3.4]).reshape(-1, 1) + 4.2)).std().item()
+    result = plain(tmp_path, lang, "data", stdin=f"\n\n\n{std:.2g}\nquit\n")
     assert result.returncode == 0
+    store = ProgressStore(tmp_path)
+    store.load()
+    assert store.quiz_solved("data", "data-noise-std")
     app = make_app(Settings(data_dir=tmp_path, lang=lang), start_kernel=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -218,13 +224,14 @@ async def test_the_app_opens_the_lesson_where_plain_mode_left_it(tmp_path, lang,
 
 
 def test_bad_input_gets_a_clear_line_and_a_new_prompt_and_the_end_of_input_exits_0(tmp_path):
-    result = plain(tmp_path, "en", "no-such-lesson", stdin="42\ndata\nrun it\n\nnext\nhello\n")
+    result = plain(tmp_path, "en", "no-such-lesson", stdin="42\ndata\nrun it\n\nhello\n")
     assert result.returncode == 0
     out = result.stdout
     assert "There is no lesson 'no-such-lesson'" in out and "There is no lesson '42'" in out
     assert out.count("Lesson number or id") == 2  # asked again after the bad one
     assert "'run it' is not a command here" in out
     assert "torch.Size([1000, 2]) torch.Size([1000, 1])" in out
+    assert "'hello' is not a command: enter goes on" in out  # at the end of the step
     assert "End of input: your progress is saved." in out
 
 

@@ -53,6 +53,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "再见。运行 python -m tutor plain 可从上次停下的地方继续。",
     },
     "plain.save_failed": {"en": "Could not save progress: {error}", "zh": "无法保存学习进度：{error}"},
+    "plain.not_a_command": {
+        "en": "{line!r} is not a command: enter goes on, help lists the commands.",
+        "zh": "{line!r} 不是命令：回车继续，输入 帮助 查看命令。",
+    },
     "plain.nothing_again": {
         "en": "Nothing has run in this step yet.",
         "zh": "这一步还没有运行过任何代码或实验。",

@@ -21,6 +21,7 @@ from tutor.plain.commands import COMMANDS, Leave, Move, command_of
 from tutor.plain.console import INTERRUPT, Console
 from tutor.plain.text import markdown_lines, wrap
 from tutor.progress import DONE, ProgressError, ProgressStore
+from tutor.safe_text import visible
 
 # torch- and textual-free, shared so that both front ends continue at the same step
 from tutor.ui.navigation import continue_point
@@ -265,7 +266,15 @@ class Session:
             self.blank()
         last = index == len(lesson.steps) - 1
         self.say("plain.end_of_lesson" if last else "plain.end_of_step", "muted", n=index + 1, m=len(lesson.steps))
-        await self.ask(t("plain.prompt.last_step" if last else "plain.prompt.step", self.lang))
+        await self.go_on(t("plain.prompt.last_step" if last else "plain.prompt.step", self.lang))
+
+    async def go_on(self, prompt: str) -> None:
+        """Wait for enter (or skip) at `prompt`; anything else is said to be no command here."""
+        while True:
+            _, line = await self.ask(prompt)
+            if not line.strip():
+                return
+            self.say("plain.not_a_command", "warn", line=visible(line.strip()))
 
     def code(self, block: Code) -> None:
         source = block.source
@@ -287,7 +296,7 @@ class Session:
             return await self.choose(None)
         upcoming = self.lessons[position + 1]
         try:
-            await self.ask(t("plain.prompt.next_lesson", self.lang, title=upcoming.title))
+            await self.go_on(t("plain.prompt.next_lesson", self.lang, title=upcoming.title))
         except Move as move:
             if move.delta < 0:
                 return lesson, len(lesson.steps) - 1
