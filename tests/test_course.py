@@ -125,8 +125,8 @@ def test_chinese_paragraphs_have_no_line_breaks_that_render_as_spaces(course):
 
 
 def answer_key(quiz: Quiz):
-    return (quiz.id, quiz.type, quiz.answer, quiz.tolerance, [c.correct for c in quiz.choices],
-            quiz.pattern)
+    # a text quiz's accept list and pattern are per language (zh also takes 运行时错误 for RuntimeError)
+    return (quiz.id, quiz.type, quiz.answer, quiz.tolerance, [c.correct for c in quiz.choices])
 
 
 def test_quiz_ids_carry_their_lesson_id(course):
@@ -282,8 +282,9 @@ def test_every_experiment_of_the_chapter_runs_and_converges_or_says_why(course):
             for value in values:
                 params = {**experiment.params, **({name: value} if name else {})}
                 result = run_experiment(experiment.run, params)
-                assert result["diverged"] == {"loss": None}, (experiment.where, params)
-                assert result["curves"]["loss"]["y"], (experiment.where, params)
+                # a robust-loss or shuffling comparison may end high on purpose, but none diverges
+                assert set(result["diverged"].values()) == {None}, (experiment.where, params)
+                assert all(curve["y"] for curve in result["curves"].values()), (experiment.where, params)
                 if experiment.view == "path":
                     assert len(result["path"]["loss"]) == len(result["curves"]["loss"]["x"]) + 1
 
@@ -299,8 +300,14 @@ MEASURED = {
     "loss-gradient": lambda l, q: float(cell_before(l, q)["y_hat"].grad),
     "sgd-accumulate": lambda l, q: ratio(cell_before(l, q)),
     "training-final-loss": lambda l, q: experiment_in_step(l, q)["facts"]["final_loss"],
+    "training-spread": lambda l, q: spread(cell_before(l, q)),
     "evaluation-noise-floor": lambda l, q: experiment_in_step(l, q)["facts"]["closed_form_loss"],
 }
+
+
+def spread(namespace: dict) -> float:
+    last = namespace["last"]
+    return float(last.std() / last.mean())
 
 
 def ratio(namespace: dict) -> float:

@@ -338,3 +338,119 @@ def test_the_noise_floor_is_below_sigma_squared_over_two_because_of_the_noise_dr
     for lang in LANGS:
         says("01-data", lang, f"{loud['final_loss']:.6f}", f"{loud_std:.4f}", f"{quiet_std:.4f}")
         says("08-evaluation", lang, f"{floor:.6f}", f"{loud_std:.4f}", f"{quiet_std:.4f}")
+
+
+# ------------------------------------------------------------------------------ deeper, where the book is thin
+
+
+def code_cell(stem: str, needle: str, lang: str = "en") -> str:
+    return next(b.source for s in lesson(stem, lang).steps for b in s.blocks
+                if isinstance(b, Code) and b.kind == "run" and needle in b.source)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_gradient_written_out_is_what_autograd_computes(lang):
+    namespace, _ = run_cell(code_cell("06-sgd", "by_formula", lang))
+    assert torch.allclose(namespace["w"].grad, namespace["by_formula"].detach(), rtol=1e-5)
+    says("06-sgd", lang, "∇_w = X_Bᵀ(X_B w + b − y_B)")
+    says("09-zero-init", lang, "∇_w = X_Bᵀ(X_B w + b − y_B)", "−X_Bᵀy_B")
+
+
+def test_the_closed_form_is_where_the_gradient_on_all_the_data_is_zero():
+    features, labels = make_data(0)
+    w, b, _ = closed_form(features, labels)
+    X = torch.cat([features.double(), torch.ones(len(features), 1, dtype=torch.float64)], dim=1)
+    p = torch.tensor(w + [b], dtype=torch.float64).reshape(-1, 1)
+    gradient = X.T @ (X @ p - labels.double()) / len(X)
+    assert gradient.abs().max().item() < 1e-10
+    for lang in LANGS:
+        says("08-evaluation", lang, "XᵀX [w; b] = Xᵀy", "w* = (XᵀX)⁻¹Xᵀy")
+
+
+def test_a_ten_example_batch_loss_at_the_floor_wiggles_by_about_45_percent():
+    """σ²/2 · χ²₁₀/10 has std/mean √(2/10); the noise alone, in the core's batches, shows it."""
+    features, labels = make_data(0)
+    noise = labels - (features @ torch.tensor([[2.0], [-3.4]]) + 4.2)
+    generator = torch.Generator().manual_seed(0)
+    losses = torch.tensor([float((e ** 2 / 2).mean()) for _ in range(50)
+                           for _, e in data_iter(10, features, noise, generator)])
+    assert abs((losses.std() / losses.mean()).item() - math.sqrt(2 / 10)) < 0.03
+    says("07-training", "en", "±45 %")
+    says("07-training", "zh", "±45%")
+
+
+def test_the_hessian_of_the_loss_is_x_transpose_x_over_n_everywhere():
+    namespace, _ = run_cell(code_cell("12-second-derivatives", "hessian("))
+    X1, H = namespace["X1"], namespace["H"]
+    assert torch.allclose(H, X1.T @ X1 / len(X1), atol=1e-5)
+    elsewhere = torch.autograd.functional.hessian(namespace["loss"], torch.tensor([2.0, -3.4, 4.2]))
+    assert torch.allclose(elsewhere, H, atol=1e-5)
+    full_batch = run(experiment_for(lesson("14-learning-rate"), "learning-rate-full-batch"))["facts"]
+    assert 2 / torch.linalg.eigvalsh(H).max().item() == pytest.approx(full_batch["full_batch_limit"], rel=1e-3)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_grad_of_a_vector_needs_grad_outputs_and_gives_the_hessian_row_by_row(lang):
+    hessian = run_cell(code_cell("12-second-derivatives", "hessian(", lang))[0]["H"]
+    namespace, printed = run_cell(code_cell("12-second-derivatives", "grad_outputs", lang))
+    assert torch.allclose(torch.stack(namespace["rows"]), hessian, atol=1e-5)
+    assert "RuntimeError: grad can be implicitly created only for scalar outputs" in printed
+    with pytest.raises(RuntimeError, match="only for scalar outputs"):
+        torch.autograd.grad(namespace["g"], namespace["p"], retain_graph=True)
+
+
+def test_relus_second_derivative_is_zero_and_its_first_at_the_kink_a_convention():
+    _, printed = run_cell(code_cell("12-second-derivatives", "torch.relu"))
+    assert printed.splitlines() == ["x = -1.0: first derivative 0.0, second 0.0",
+                                    "x = 0.0: first derivative 0.0, second 0.0",
+                                    "x = 2.0: first derivative 1.0, second 0.0"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_variance_1000_start_converges_later_as_the_quiz_says(lang):
+    q = quiz("09-zero-init", "zero-init-variance", lang)
+    experiment = experiment_for(lesson("09-zero-init", lang), "zero-init-variance")
+    assert experiment.run == "init_variance" and "num_epochs" in experiment.editable
+    short, long = run(experiment)["facts"], run(experiment, num_epochs=10)["facts"]
+    assert short["steps_to_floor_large"] is None and short["final_loss_large"] > short["final_loss_book"]
+    assert long["final_loss_large"] == pytest.approx(long["final_loss_book"], rel=1e-3)
+    ratio = short["start_loss_large"] / short["start_loss_book"]
+    extra = long["steps_to_floor_large"] - long["steps_to_floor_book"]
+    assert abs(extra - math.log(ratio) / (-2 * math.log(1 - 0.03))) < 5
+    (right,) = [c for c in q.choices if c.correct]
+    assert "1100" in right.text and "16" in right.text
+    assert round(short["start_loss_large"], -2) == 1100 and round(short["start_loss_book"]) == 16
+    says("09-zero-init", lang, str(long["steps_to_floor_large"]), str(long["steps_to_floor_book"]),
+         f"{round(ratio, -1):.0f}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_huber_is_the_loss_that_reaches_the_floor_despite_the_outlier(lang):
+    q = quiz("05-loss", "loss-outlier", lang)
+    experiment = experiment_for(lesson("05-loss", lang), "loss-outlier")
+    facts = run(experiment)["facts"]
+    floor = facts["closed_form_loss"]
+    finals = {name: facts[f"{name}_final_loss"] for name in ("squared", "absolute", "huber")}
+    assert min(finals, key=finals.get) == "huber" and finals["huber"] < 1.03 * floor
+    (right,) = [c for c in q.choices if c.correct]
+    assert "Huber" in right.text
+    assert round(finals["squared"]) == 47 and round(facts["squared_b_hat"]) == 13
+    assert 1.5 < finals["absolute"] / floor < 2.5
+    clean = run(experiment, outlier=False)["facts"]
+    assert clean["squared_final_loss"] <= clean["huber_final_loss"] < clean["absolute_final_loss"]
+    says("05-loss", lang, "47", "13")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sorted_data_breaks_sgd_and_shuffling_repairs_it_as_the_quiz_says(lang):
+    q = quiz("02-minibatches", "minibatches-sorted", lang)
+    experiment = experiment_for(lesson("02-minibatches", lang), "minibatches-sorted")
+    facts = run(experiment)["facts"]
+    floor = facts["closed_form_loss"]
+    assert facts["final_loss_sorted"] > 1e4 * floor
+    assert max(facts["final_loss_reshuffled"], facts["final_loss_once"]) < 1.01 * floor
+    (right,) = [c for c in q.choices if c.correct]
+    assert ("floor" in right.text) if lang == "en" else ("下限" in right.text)
+    gentle = run(experiment, lr=0.03)["facts"]
+    assert gentle["final_loss_sorted"] < 0.01 * facts["final_loss_sorted"]
+    says("02-minibatches", lang, f"{facts['final_loss_sorted']:.2f}", f"{facts['b_hat_sorted']:.1f}")
