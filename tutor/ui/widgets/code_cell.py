@@ -54,7 +54,7 @@ class CodeCell(LessonBlock):
     CodeCell { height: auto; margin: 0 0 1 0; }
     CodeCell TextArea { height: auto; max-height: 16; }
     CodeCell .controls { height: auto; }
-    CodeCell .controls Button { margin-right: 1; }
+    CodeCell .controls Button { margin-right: 1; width: auto; min-width: 0; }
     CodeCell .keys { color: $text-muted; width: 1fr; height: auto; }
     CodeCell #read-error { color: $error; height: auto; }
     """

@@ -47,7 +47,7 @@ class ExercisePanel(LessonBlock):
     ExercisePanel { height: auto; border: round $success; padding: 0 1; margin: 0 0 1 0; }
     ExercisePanel TextArea { height: auto; max-height: 18; }
     ExercisePanel .controls { height: auto; }
-    ExercisePanel .controls Button { margin-right: 1; }
+    ExercisePanel .controls Button { margin-right: 1; width: auto; min-width: 0; }
     ExercisePanel .keys { color: $text-muted; width: 1fr; height: auto; }
     ExercisePanel #read-error { color: $error; height: auto; }
     ExercisePanel #hints, ExercisePanel #diagnosis, ExercisePanel #solution-note { height: auto; }
