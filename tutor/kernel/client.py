@@ -116,6 +116,29 @@ class Request:
         return f"<Request {type(self.message).__name__} outcome={self.outcome!r}>"
 
 
+class _StrayOutput:
+    """Output written between requests (a learner's thread, a warning at start-up), kept for the
+    next request: the last STRAY_LIMIT characters. O(1) per chunk, as a thread may print
+    thousands of lines a second while the kernel is idle."""
+
+    def __init__(self) -> None:
+        self._chunks: collections.deque[tuple[StreamName, str]] = collections.deque()
+        self._size = 0
+
+    def add(self, name: StreamName, text: str) -> None:
+        self._chunks.append((name, text))
+        self._size += len(text)
+        while self._size > STRAY_LIMIT and len(self._chunks) > 1:
+            self._size -= len(self._chunks.popleft()[1])
+
+    def take(self) -> list[tuple[StreamName, str]]:
+        """Everything kept, oldest first; nothing is kept after."""
+        chunks = list(self._chunks)
+        self._chunks.clear()
+        self._size = 0
+        return chunks
+
+
 class _Exited:
     """Put after the last event of a process that has ended."""
 
@@ -416,7 +439,7 @@ class KernelClient:
         self._queued = asyncio.Event()
         self._changed = asyncio.Event()
         self._current: Request | None = None
-        self._stray: list[tuple[StreamName, str]] = []
+        self._stray = _StrayOutput()
         self._supervisor: asyncio.Task | None = None
         self._closing = False
         self._idle_timer: asyncio.TimerHandle | None = None
@@ -598,9 +621,7 @@ class KernelClient:
         if self._current is not None:
             self._current._put(P.Stream(name, text))
         else:  # between requests (a learner's thread, a warning at start-up): shown with the next
-            self._stray.append((name, text))
-            while sum(len(t) for _, t in self._stray) > STRAY_LIMIT and len(self._stray) > 1:
-                self._stray.pop(0)
+            self._stray.add(name, text)
 
     def _fail_all(self, reason: str) -> None:
         for request in [self._current, *self._queue]:
@@ -625,7 +646,7 @@ class KernelClient:
                 break
             if self._stopping_idle:
                 self._stopping_idle = False
-                self._stray.clear()
+                self._stray.take()
                 self.last_death = self._say("kernel_reason.idle", seconds=self.options.idle_timeout)
                 if not self.busy:
                     self._set_status("stopped", self.last_death)
@@ -669,8 +690,7 @@ class KernelClient:
     def _died_idle(self, process: _Process) -> str:
         """Why a kernel ended between requests. What it wrote meanwhile belonged to it, not to the
         next request on a new kernel: its last stderr line goes into the news of its death."""
-        stderr = "".join(text for name, text in self._stray if name == "stderr")
-        self._stray.clear()
+        stderr = "".join(text for name, text in self._stray.take() if name == "stderr")
         process.memory = None  # a reading from the last request is no news of an idle kernel
         reason = process.death_reason(self.lang)
         words = last_words(stderr)
@@ -696,9 +716,8 @@ class KernelClient:
         """Send one request and pass its events on; False if the process died meanwhile."""
         self._current = request
         self._set_status("busy", type(request.message).__name__)
-        for name, text in self._stray:
+        for name, text in self._stray.take():
             request._put(P.Stream(name, text))
-        self._stray.clear()
         loop = asyncio.get_running_loop()
         deadline = None
         if isinstance(request.message, P.Check):
