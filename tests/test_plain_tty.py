@@ -84,3 +84,37 @@ def test_ctrl_c_stops_a_running_cell_and_at_a_prompt_ends_the_session(terminal: 
     terminal.wait_for(lambda s: s.rstrip().endswith(">"), "a new prompt: the session goes on", timeout=10)
     terminal.keys("C-c")
     assert terminal.exit_status() == 0
+
+
+LONG_EXPERIMENT = """\
+---
+id: long-run
+title: A long run
+lang: en
+---
+## Long
+
+Six thousand steps of batch size 1.
+
+```experiment
+run: train
+params: {lr: 0.03, batch_size: 1, num_epochs: 6}
+```
+"""
+
+
+def test_a_long_experiment_says_how_it_goes_and_ctrl_c_keeps_what_it_ran(terminal: Terminal, tmp_path):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-long.md").write_text(LONG_EXPERIMENT, encoding="utf-8")
+    argv = tutor_argv(tmp_path / "data", "--lessons", str(lessons), "plain", "long-run", "--no-plot")
+    start(terminal, argv, {"TERM": "xterm-256color"}, ENV_UNSET)
+    terminal.wait_for(lambda s: "[enter] run" in s and s.rstrip().endswith(">"), "the experiment's prompt", 30)
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "… step " in s and ": loss " in s, "a progress line", timeout=90)
+    terminal.keys("C-c")
+    screen = terminal.wait_for_text("Stopped before the end.", timeout=30)
+    assert "final_loss" in screen  # the facts of what ran
+    terminal.wait_for(lambda s: s.rstrip().endswith(">"), "the prompt again", timeout=10)
+    terminal.keys("C-c")
+    assert terminal.exit_status() == 0

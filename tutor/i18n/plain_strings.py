@@ -112,6 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This experiment has no parameter to change; enter runs it.",
         "zh": "这个实验没有可修改的参数；回车即可运行。",
     },
+    "plain.exp.progress": {"en": "… {where}: loss {loss}{label}", "zh": "… {where}：损失 {loss}{label}"},
+    "plain.axis.step": {"en": "step {x}", "zh": "第 {x} 步"},
+    "plain.axis.epoch": {"en": "epoch {x}", "zh": "第 {x} 轮"},
+    "plain.axis.examples": {"en": "{x} examples seen", "zh": "已见 {x} 个样本"},
     "plain.exp.bad_value": {"en": "Not run: {problem}", "zh": "没有运行：{problem}"},
     "plain.exp.facts": {"en": "Result:", "zh": "结果："},
     # quizzes

@@ -8,6 +8,7 @@ did, `tutor.narrate` for the curve in words. Everything from the kernel or a les
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from tutor.practice.reveal import solution_available
 from tutor.quiz import grade, has_hint, option_order, parse_number
 from tutor.safe_text import visible
 
+# Seconds between two progress lines of a running experiment, on a terminal only.
+PROGRESS_EVERY = 5.0
 # Lines that end code typed at an exercise prompt (the prompt names the first).
 END_OF_CODE = ("end", "结束")
 
@@ -175,15 +178,27 @@ class Blocks:
     async def run_experiment(self, block: Experiment, params: dict[str, Any], impl: dict[str, str] | None) -> None:
         errors: list[str] = []
         self.s.say("cell.running", "muted")
+        said = time.monotonic()
 
         def on_event(event: Any) -> None:
-            if isinstance(event, P.Stream):
+            nonlocal said
+            if isinstance(event, P.Points) and self.s.console.live and time.monotonic() - said > PROGRESS_EVERY:
+                # a whole line now and then, never a line rewritten in place: screen readers read lines
+                label, points = next(reversed(event.series.items()))
+                if points:
+                    x, y = points[-1]
+                    loss = "inf" if y is None else f"{y:.3g}"
+                    named = f" ({visible(label)})" if label not in ("", "loss") else ""
+                    self.s.say("plain.exp.progress", "muted", label=named,
+                               where=t(f"plain.axis.{block.x_axis}", self.lang, x=f"{x:.4g}"), loss=loss)
+                    said = time.monotonic()
+            elif isinstance(event, P.Stream):
                 errors.append(event.text)
             elif isinstance(event, P.Error):
                 errors.append(f"{event.ename}: {event.evalue}")
 
         request = self.s.kernel.experiment(block.run, params, seed=0, sweep=block.sweep, impl=impl,
-                                           compare=impl is not None)
+                                           compare=impl is not None, x_axis=block.x_axis)
         last = await self.s.run(request, on_event)
         if isinstance(last, P.KernelDied):
             self.s.say("kernel.died", "wrong", reason=visible(last.reason))

@@ -35,13 +35,16 @@ INTERRUPT = object()  # put in the input queue by ctrl+c at a prompt
 
 
 class Console:
-    def __init__(self, stdin: int, stdout: IO[str], *, color: bool, width: int, echo: bool) -> None:
+    def __init__(self, stdin: int, stdout: IO[str], *, color: bool, width: int, echo: bool,
+                 live: bool = False) -> None:
         self.out = stdout
         self.color = color
         self.width = width
         # a piped answer is not echoed by any terminal: write it after its prompt, so a transcript
         # reads as the conversation it was
         self.echo = echo
+        # a person is watching (output is a terminal): say now and then how a long run is going
+        self.live = live
         self._stdin = stdin
         self._lines: asyncio.Queue[object] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -56,7 +59,7 @@ class Console:
         terminal = out.isatty()
         width = shutil.get_terminal_size().columns if terminal else 80
         return cls(sys.stdin.fileno(), out, color=terminal and not no_color and not dumb,
-                   width=max(20, width), echo=not sys.stdin.isatty())
+                   width=max(20, width), echo=not sys.stdin.isatty(), live=terminal)
 
     def start(self) -> None:
         """Begin reading input (call once, inside the running event loop)."""
