@@ -547,9 +547,11 @@ def start_sentinel(events_fd: int) -> int:
     alive_r, alive_w = os.pipe()
     middle = os.fork()
     if middle == 0:
-        if os.fork() == 0:
-            _sentinel(alive_r, events_fd)
-        os._exit(0)
+        try:
+            if os.fork() == 0:
+                _sentinel(alive_r, events_fd)
+        finally:  # the middle process never runs kernel code, even if the second fork fails
+            os._exit(0)
     os.waitpid(middle, 0)
     os.close(alive_r)
     os.set_inheritable(alive_w, False)
