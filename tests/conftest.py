@@ -17,9 +17,14 @@ SNAPSHOT_STABLE: dict[str, Any] = {"cursor_blink": False, "stable_clock": True}
 
 
 @pytest.fixture
-def stable_app(tmp_path: Path) -> Callable[..., Any]:
-    """fixture_app with the snapshot stabilisers: `stable_app(lang="zh", start_kernel=False)`."""
+def stable_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """fixture_app with the snapshot stabilisers: `stable_app(lang="zh", start_kernel=False)`.
+
+    Also the learner's seed (the order of a quiz's options), drawn at random for a new learner.
+    """
     from tests.app_helpers import fixture_app
+
+    monkeypatch.setattr("tutor.progress.secrets.randbits", lambda bits: 12345)
 
     def make(**kwargs: Any) -> Any:
         return fixture_app(tmp_path, **{**SNAPSHOT_STABLE, **kwargs})
