@@ -288,7 +288,9 @@ def test_after_a_pass_the_runs_status_and_facts_are_reached_by_scrolling_at_80x2
             return reached
 
         # down to the learner's facts at the end of the run, then back up to the run's status
-        terminal.wait_for(paging("PageDown", "yours final_loss"), "the learner's facts", timeout=90)
+        # (the learner's facts sit under "yours:", the last group; the errors' sign closes them)
+        terminal.wait_for(paging("PageDown", t("experiment.error_sign", "en")), "the learner's facts", timeout=90)
+        assert "yours:" in terminal.screen()
         terminal.wait_for(paging("PageUp", t("exp.same", "en")), "the run's status", timeout=30)
         terminal.keys("C-q", pause=0)
         assert terminal.exit_status() == 0
