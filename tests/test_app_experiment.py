@@ -233,3 +233,44 @@ async def test_lesson_09_plots_the_mlp_it_talks_about_and_hidden_changes_the_plo
         await pilot.click("#run")
         await finished(pilot, panel)
         assert panel.query_one(LossPlot).series["mlp random"][1] != first["mlp random"][1]
+
+
+async def test_cancel_stops_the_run_through_the_host_and_keeps_the_points_so_far(tmp_path):
+    import asyncio
+
+    from tutor.kernel.protocol import Curve, RunSummary
+
+    stop = asyncio.Event()
+
+    async def slow_run(*args: Any, **kwargs: Any):
+        xs, ys = [], []
+        for step in range(1, 10_000):
+            xs.append(step)
+            ys.append(1.0 / step)
+            yield Points({"loss": [[step, 1.0 / step]]})
+            if stop.is_set():
+                break
+            await asyncio.sleep(0.01)
+        partial = ExperimentResult("train", [Curve("loss", xs, ys, steps=xs, name="loss")],
+                                   [RunSummary("", {}, {"final_loss": ys[-1]})], interrupted=True)
+        yield Done("interrupted", partial.to_wire())
+
+    async def interrupt() -> str:
+        stop.set()
+        return "interrupted"
+
+    app = panel_app(tmp_path, experiment_of(demo_lesson()), kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.host.experiment = slow_run  # type: ignore[method-assign]
+        app.host.interrupt = interrupt  # type: ignore[method-assign]
+        panel = app.query_one(ExperimentPanel)
+        assert panel.query_one("#cancel", Button).disabled  # nothing to cancel yet
+        await pilot.click("#run")
+        await wait_for(pilot, lambda: len(panel.query_one(LossPlot).series.get("loss", ([], []))[0]) > 5, 10,
+                       "points to stream")
+        await pilot.click("#cancel")
+        await wait_for(pilot, lambda: not panel.running, 10, "the run to stop")
+        await pilot.pause()
+        assert "cancelled" in status_text(panel)
+        xs, _ = panel.query_one(LossPlot).series["loss"]
+        assert xs == list(range(1, len(xs) + 1)) and 5 < len(xs) < 9_999

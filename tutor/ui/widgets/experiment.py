@@ -386,6 +386,8 @@ class ExperimentPanel(LessonBlock):
         if done is None:
             status = Text(t("kernel.died", self.lang, reason=visible(died)), style="red")
             return self.Completed(self, live.number, None, status)
+        if done.status == "interrupted" and done.result is None:  # stopped before a run finished
+            return self.Completed(self, live.number, None, Text(t("exp.cancelled", self.lang), style="yellow"))
         if done.status == "error" or done.result is None:
             message = live.errors[-1].strip() if live.errors else done.status
             status = Text(t("exp.failed", self.lang, error=visible(message)), style="red")
