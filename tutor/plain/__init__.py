@@ -6,7 +6,8 @@ were. Reads from a pipe (end of input ends the session with exit 0, progress sav
 escapes unless the output is a colour terminal without NO_COLOR.
 
     session.py   the conversation: lessons, steps, prompts and commands
-    blocks.py    code cells, experiments, quizzes and exercises at a prompt
+    blocks.py    what the block handlers share; cells.py, experiments.py, quizzes.py and
+                 exercises.py: each kind of block at a prompt
     text.py      lesson Markdown as plain text, wrapped to the width in terminal cells
     console.py   reading lines (a pipe's end included) and writing them
     plot.py      the loss curves as a plotext text plot

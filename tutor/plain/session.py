@@ -221,9 +221,12 @@ class Session:
 
     async def lesson(self, lesson: Lesson, step: int) -> tuple[Lesson | None, int]:
         """Walk `lesson` from `step`; the next lesson to open (None to leave the session)."""
-        from tutor.plain.blocks import Blocks
+        from tutor.plain.cells import Cells
+        from tutor.plain.exercises import Exercises
+        from tutor.plain.experiments import Experiments
+        from tutor.plain.quizzes import Quizzes
 
-        blocks = Blocks(self, lesson)
+        blocks = (Cells(self, lesson), Experiments(self, lesson), Quizzes(self, lesson), Exercises(self, lesson))
         # as the app does: torch loads once a lesson is open (not at the list), while the learner reads
         await self.kernel.ensure_started()
         while True:
@@ -242,7 +245,8 @@ class Session:
             if step >= len(lesson.steps):
                 return await self.after(lesson)
 
-    async def step(self, lesson: Lesson, index: int, blocks: Any) -> None:
+    async def step(self, lesson: Lesson, index: int, blocks: tuple[Any, Any, Any, Any]) -> None:
+        cells, experiments, quizzes, exercises = blocks
         step = lesson.steps[index]
         self.progress(self.store.set_step, lesson.key, index)
         self.last_run = None
@@ -254,15 +258,15 @@ class Session:
             if isinstance(block, Prose):
                 self.markdown(block.markdown)
             elif isinstance(block, Code) and block.kind == "run":
-                await blocks.cell(block)
+                await cells.cell(block)
             elif isinstance(block, Code):
                 self.code(block)
             elif isinstance(block, Experiment):
-                await blocks.experiment(block)
+                await experiments.experiment(block)
             elif isinstance(block, Quiz):
-                await blocks.quiz(block)
+                await quizzes.quiz(block)
             elif isinstance(block, Exercise):
-                await blocks.exercise(block)
+                await exercises.exercise(block)
             self.blank()
         last = index == len(lesson.steps) - 1
         self.say("plain.end_of_lesson" if last else "plain.end_of_step", "muted", n=index + 1, m=len(lesson.steps))
