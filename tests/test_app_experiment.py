@@ -6,6 +6,7 @@ test needs the kernel to misbehave: there the host's experiment() is replaced by
 
 from __future__ import annotations
 
+import asyncio
 import math
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,12 @@ from tests.app_helpers import fixture_app, open_demo_lesson, replace_input, stat
 from tests.block_helpers import BlockApp, demo_lesson
 from tutor.content.discover import load_course
 from tutor.content.model import Experiment, Lesson
-from tutor.kernel.protocol import Done, ExperimentResult, Points
+from tutor.kernel.protocol import Curve, Done, ExperimentResult, Points, RunSummary
 from tutor.narrate import describe
 from tutor.scratch.exercises import EXPERIMENTS, make_data
 from tutor.scratch.train import train
 from tutor.ui.widgets.experiment import ExperimentPanel
-from tutor.ui.widgets.loss_plot import LossPlot, PathPlot
+from tutor.ui.widgets.loss_plot import LossPlot, PathPlot, layout
 
 LESSONS = Path(__file__).parent.parent / "lessons"
 
@@ -158,8 +159,6 @@ async def test_a_sweep_that_blows_up_without_overflowing_is_marked_and_does_not_
         plot = panel.query_one(LossPlot)
         assert set(plot.diverged) == {"lr=1.9"}
         # the y range is the converging curves' (in log10), not stretched up to the blow-up
-        from tutor.ui.widgets.loss_plot import layout
-
         drawn = layout(plot.series, plot.diverged, plot.log_y)
         converging = [y for c in result.curves if c.label != "lr=1.9" for y in c.y if y is not None]
         assert drawn.y_range[1] < math.log10(max(converging)) + 0.5
@@ -236,10 +235,6 @@ async def test_lesson_09_plots_the_mlp_it_talks_about_and_hidden_changes_the_plo
 
 
 async def test_cancel_stops_the_run_through_the_host_and_keeps_the_points_so_far(tmp_path):
-    import asyncio
-
-    from tutor.kernel.protocol import Curve, RunSummary
-
     stop = asyncio.Event()
 
     async def slow_run(*args: Any, **kwargs: Any):
