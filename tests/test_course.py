@@ -16,6 +16,7 @@ import re
 import pytest
 import torch
 
+from tests.course_helpers import CHAPTER, COURSE, LESSONS
 from tutor.content.catalog import EXPERIMENT_PARAMS, source_of
 from tutor.content.check import check_paths
 from tutor.content.discover import load_course
@@ -23,8 +24,6 @@ from tutor.content.model import Code, Experiment, Lesson, Prose, Quiz, Step
 from tutor.quiz import grade
 
 torch.set_num_threads(1)
-
-from tests.course_helpers import CHAPTER, COURSE, LESSONS
 
 # exercise id -> (lesson stem, the core function the learner writes)
 EXERCISES = {
@@ -234,10 +233,10 @@ def run_cells(course):
 
 
 def test_every_code_cell_runs_on_its_own(course):
-    for l, cell in run_cells(course):
+    for _, cell in run_cells(course):
         try:
             run_cell(cell.source)
-        except Exception as error:  # noqa: BLE001 - the message names the cell that failed
+        except Exception as error:  # the message names the cell that failed
             pytest.fail(f"{cell.where}: the cell raises {type(error).__name__}: {error}")
 
 
@@ -376,7 +375,7 @@ def test_zero_init_trains_linear_regression_to_the_closed_form_loss():
 
 
 def test_w_grad_is_none_before_backward():
-    namespace, printed = run_cell(
+    _, printed = run_cell(
         "w = torch.normal(0, 0.01, size=(2, 1), requires_grad=True)\nprint('before:', w.grad)")
     assert printed.strip() == "before: None"
 
@@ -451,7 +450,7 @@ def test_training_ends_at_the_closed_form_and_not_at_the_true_parameters():
     default = facts(lr=0.03, batch_size=10, num_epochs=3)
     assert default["closed_form_loss"] <= default["final_loss"] < 1.01 * default["closed_form_loss"]
     namespace = kernel_namespace()
-    w_best, b_best, _ = namespace["closed_form"](namespace["features"], namespace["labels"])
+    w_best, _, _ = namespace["closed_form"](namespace["features"], namespace["labels"])
     true = [2.0, -3.4]
     misses = [abs(a - t) for a, t in zip(w_best, true)]
     # the closed-form w misses the true w by amounts of the order of 1e-4, far above float32 rounding

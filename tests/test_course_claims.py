@@ -14,8 +14,13 @@ import torch
 from tests.test_course_exercises import experiment_for, lesson, quiz, run, run_cell
 from tutor.content.model import Code, Experiment, Prose, Quiz
 from tutor.scratch.data import data_iter
-from tutor.scratch.exercises import (EXPERIMENTS, PLANCK_C2_UM_K, make_data, planck_radiance_shape,
-                                     squared_loss_without_reshape)
+from tutor.scratch.exercises import (
+    EXPERIMENTS,
+    PLANCK_C2_UM_K,
+    make_data,
+    planck_radiance_shape,
+    squared_loss_without_reshape,
+)
 from tutor.scratch.model import linreg, sgd, squared_loss
 from tutor.scratch.train import closed_form, train
 
@@ -232,7 +237,7 @@ def test_wiens_law_holds_for_the_cores_model(lang):
     l = lesson("11-planck", lang)
     q = quiz("11-planck", "planck-wien", lang)
     cell = next(b for s in l.steps for b in s.blocks if isinstance(b, Code) and "argmax" in b.source)
-    namespace, printed = run_cell(cell.source)
+    _, printed = run_cell(cell.source)
     products = [float(line.rsplit("=", 1)[1]) for line in printed.splitlines()]
     assert len(products) == 3 and all(abs(p - q.answer) <= q.tolerance for p in products)
     assert abs(q.answer - 2897.77) < 1

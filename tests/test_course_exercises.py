@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import math
 import re
@@ -18,13 +19,12 @@ import warnings
 import pytest
 import torch
 
+from tests.course_helpers import EXERCISE_LESSONS, LESSONS
 from tutor.content.model import Code, Experiment, Lesson, Quiz
 from tutor.content.parse import parse_lesson
 from tutor.quiz import grade
 
 torch.set_num_threads(1)
-
-from tests.course_helpers import EXERCISE_LESSONS, LESSONS
 
 # lessons where the book's own answer is a trap: they ask more
 TRAPS = ("09-zero-init", "13-reshape", "14-learning-rate", "15-remainder")
@@ -342,7 +342,7 @@ def test_faster_only_up_to_a_point_then_noisy_then_divergent():
 
 
 def sign_changes(values: list[float]) -> int:
-    return sum(1 for a, b in zip(values, values[1:]) if (a > 0) != (b > 0))
+    return sum(1 for a, b in itertools.pairwise(values) if (a > 0) != (b > 0))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -397,7 +397,7 @@ def test_the_ohm_cell_learns_r_with_the_chapter_code():
 
 
 def test_fitting_log_t_finds_the_temperature_and_fitting_t_barely_moves():
-    namespace, printed = run_cell(cell_for(lesson("11-planck"), "planck-log-t").source)
+    namespace, _ = run_cell(cell_for(lesson("11-planck"), "planck-log-t").source)
     fit = namespace["fit"]
     assert abs(fit(torch.exp, math.log(2000.0)) - 5000) < 0.01 * 5000
     assert abs(fit(lambda T: T, 2000.0) - 2000) < 0.01

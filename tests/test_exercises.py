@@ -8,8 +8,14 @@ import time
 import pytest
 import torch
 
-from tutor.scratch.exercises import (EXPERIMENTS, OUTLIER_INDEX, absolute_loss, huber_loss, make_data,
-                                     squared_loss_without_reshape)
+from tutor.scratch.exercises import (
+    EXPERIMENTS,
+    OUTLIER_INDEX,
+    absolute_loss,
+    huber_loss,
+    make_data,
+    squared_loss_without_reshape,
+)
 from tutor.scratch.model import linreg, squared_loss
 from tutor.scratch.train import closed_form, train
 
@@ -287,7 +293,8 @@ def test_learning_rate_threshold_is_bracketed_by_a_converging_and_a_diverging_ru
         start = squared_loss(linreg(features, torch.tensor(history.w_start).reshape(-1, 1), 0.0), labels).mean().item()
         if history.diverged_at is not None:
             return start, math.inf
-        return start, squared_loss(linreg(features, torch.tensor(history.w).reshape(-1, 1), history.b), labels).mean().item()
+        w = torch.tensor(history.w).reshape(-1, 1)
+        return start, squared_loss(linreg(features, w, history.b), labels).mean().item()
 
     start, end = loss_after(lo)
     assert end < start

@@ -419,8 +419,17 @@ def defaults(run: str) -> dict[str, Any]:
 
 
 __all__ = [
-    "ParamSpec", "EXPERIMENT_PARAMS", "PATH_EXPERIMENTS", "MAX_STEPS", "CORE_FUNCTIONS",
-    "PRACTICE_TARGETS", "SCRATCH_MODULES", "source_of", "show_targets", "parse_number",
+    "CORE_FUNCTIONS",
+    "EXPERIMENT_PARAMS",
+    "MAX_STEPS",
+    "PATH_EXPERIMENTS",
+    "PRACTICE_TARGETS",
+    "SCRATCH_MODULES",
+    "ParamSpec",
+    "defaults",
+    "parse_number",
+    "show_targets",
+    "source_of",
+    "validate_params",
     "validate_value",
-    "validate_params", "defaults",
 ]
