@@ -15,7 +15,7 @@ import torch
 
 from tests.test_narrate import run_core
 from tutor.content.discover import discover
-from tutor.content.model import Code, Lesson, Prose, Quiz
+from tutor.content.model import Code, Experiment, Lesson, Prose, Quiz
 from tutor.narrate import describe
 from tutor.progress import DONE, ProgressStore
 from tutor.quiz import option_order
@@ -101,6 +101,7 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
         "",             # end of step 2
         "noise=-1",     # step 3: refused
         "",             # run the experiment with the lesson's noise 0.1
+        "noise=0.01",   # and again with 0.01
         "",             # go on
         f"{facts['final_loss']:.3g}",  # the floor quiz: right, what the experiment reported
         "",             # end of step 3
@@ -129,6 +130,8 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     assert f"final_loss = {facts['final_loss']:.4g}" in out
     expected = run_core("train", {"lr": 0.03, "batch_size": 10, "num_epochs": 3, "noise": 0.1})
     assert flat(describe(expected, lang)) in flat(out)
+    quieter = train_experiment(lr=0.03, batch_size=10, num_epochs=3, noise=0.01)["facts"]
+    assert f"final_loss = {quieter['final_loss']:.4g}" in out
     # the exercise: a diagnosis, a hint, then the pass and the learner's run beside the core's
     assert out.count(words["not_yet"]) == 1
     assert flat(data.exercises()[0].hints[0].replace("`", "")) in flat(out)
@@ -145,6 +148,10 @@ def test_lesson_01_data_scripted_through_a_pipe(tmp_path, lang):
     assert (state.attempts, state.passed, state.hints_used) == (2, True, 1)
     assert store.load_exercise(key, "synthetic-data") == RIGHT_SYNTHETIC_DATA
     assert store.step_of(key) == len(data.steps) - 1
+    # the edited noise is kept where the app's experiment panel looks for it
+    experiment = next(b for b in data.steps[2].blocks if isinstance(b, Experiment))
+    kept = store.load_params(key, experiment.id or f"{experiment.run}-line-{experiment.where.line}")
+    assert kept == {"noise": 0.01, "num_examples": 1000}
     assert store.status(key, len(data.steps), [q.id for q in data.quizzes()],
                         [e.id for e in data.exercises()]) == DONE
 

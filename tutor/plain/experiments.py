@@ -33,14 +33,20 @@ def format_value(value: Any) -> str:
     return visible(str(value))
 
 
+def params_id(block: Experiment) -> str:
+    """Where the learner's edits are kept, the same key as the app's experiment panel uses (its
+    `params_id`): the experiment's id, else its place in the file."""
+    return block.id or f"{block.run}-line-{block.where.line}"
+
+
 class Experiments(Blocks):
     async def experiment(self, block: Experiment) -> None:
         """Show the parameters, run at enter, change an editable one with name=value and run again."""
         specs = EXPERIMENT_PARAMS.get(block.run, {})
         params = dict(block.params)
-        saved = self.s.progress(self.s.store.load_params, self.key, block.id) if block.id else None
-        if saved:
-            params.update({k: v for k, v in saved.items() if k in block.editable})
+        saved = self.s.progress(self.s.store.load_params, self.key, params_id(block)) or {}
+        params.update({k: v for k, v in saved.items()
+                       if k in block.editable and k in specs and validate_value(specs[k], v, self.lang)[1] is None})
         self.s.say("plain.exp.title", "heading", run=block.run)
         ran = False
         while True:
@@ -56,9 +62,8 @@ class Experiments(Blocks):
                 if changed is None:
                     continue
                 params = changed
-                if block.id:
-                    edited = {k: params[k] for k in block.editable if k in params}
-                    self.s.progress(self.s.store.save_params, self.key, block.id, edited)
+                edited = {k: {**defaults(block.run), **params}[k] for k in block.editable}
+                self.s.progress(self.s.store.save_params, self.key, params_id(block), edited)
 
             async def run(params: dict[str, Any] = params) -> None:
                 await self.run_experiment(block, params, None)
