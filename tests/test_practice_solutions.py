@@ -8,6 +8,8 @@ a line of the solution's code (the learner's own line, quoted as "line N: ...", 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +184,15 @@ def test_a_wrong_solution_or_reveal_rule_is_an_error_at_its_line(tmp_path, extra
     errors = _errors(tmp_path, extra)
     assert any(message in e for e in errors), errors
     assert all(re.match(r".*01-x\.md:\d+:\d+: error: ", e) for e in errors), errors
+
+
+def test_a_translation_must_offer_the_solution_as_its_original_does(tmp_path):
+    solution = "solution: |\n  def linreg(X, w, b):\n      return X @ w + b\n"
+    (tmp_path / "01-x.md").write_text(BLOCK.format(extra=solution + "reveal: always"), encoding="utf-8")
+    (tmp_path / "01-x.zh.md").write_text(BLOCK.replace("lang: en", "lang: zh").format(extra=solution),
+                                         encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tutor", "check", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert ("exercise 'lin' has reveal: after-hints here but reveal: always in the original"
+            in result.stdout + result.stderr)
