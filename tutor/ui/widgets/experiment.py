@@ -93,15 +93,15 @@ class LiveRun:
     series: Series = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
-    def add(self, points: dict[str, list[list[Any]]]) -> tuple[float, Any] | None:
-        """Append a Points event; the last point added, if any."""
+    def add(self, points: dict[str, list[list[Any]]]) -> tuple[str, float, Any] | None:
+        """Append a Points event; the last point added (its curve's label, x, y), if any."""
         last = None
         for label, pairs in points.items():
             xs, ys = self.series.setdefault(label, ([], []))
             for x, y in pairs:
                 xs.append(x)
                 ys.append(y)
-                last = (x, y)
+                last = (label, x, y)
         return last
 
 
@@ -357,11 +357,14 @@ class ExperimentPanel(LessonBlock):
     async def interrupt(self) -> None:
         await self.context.host.interrupt()
 
-    def progress_text(self, live: LiveRun, last: tuple[float, Any]) -> str:
-        x, y = last
+    def progress_text(self, live: LiveRun, last: tuple[str, float, Any]) -> str:
+        label, x, y = last
         loss = "inf" if y is None else f"{y:.3g}"
         elapsed = self.context.elapsed(time.monotonic() - live.started)
-        return t("exp.status", self.lang, where=self.position(x, live.params), loss=loss, elapsed=elapsed)
+        where = self.position(x, live.params)
+        if self.experiment.sweep or self.compare or len(live.series) > 1:  # which curve is being drawn
+            where = f"{visible(label)} · {where}"
+        return t("exp.status", self.lang, where=where, loss=loss, elapsed=elapsed)
 
     def position(self, x: float, params: dict[str, Any]) -> str:
         """Where a run is, in the units of the plot's x axis."""
