@@ -96,6 +96,7 @@ RUN_APP = textwrap.dedent(
 
     from tutor.content.discover import load_course
     from tutor.content.model import Experiment
+    from tutor.settings import Settings
     from tutor.ui.app import make_app
     from tutor.ui.widgets.experiment import ExperimentPanel
 
@@ -107,7 +108,7 @@ RUN_APP = textwrap.dedent(
 
     async def main():
         with tempfile.TemporaryDirectory() as data:
-            app = make_app([course], Path(data), "en")
+            app = make_app(Settings(data_dir=Path(data)), [course])
             async with app.run_test(size=(80, 24)) as pilot:
                 await pilot.pause()
                 report["torch_before_run"] = "torch" in sys.modules
