@@ -141,14 +141,17 @@ def _compare_translation(original: Lesson, translation: Lesson, report: Report,
                                f"{exercise.implements} in the original ({exercise.where}); {SAME}")
         elif (bool(mine.solution), mine.reveal) != (bool(exercise.solution), exercise.reveal):
             # switching language must not change whether, or when, the solution is offered
-            def rule(e: Exercise) -> str:
-                return f"reveal: {e.reveal}" if e.solution else "no solution"
-            report(mine.where, f"exercise {exercise_id!r} has {rule(mine)} here but "
-                               f"{rule(exercise)} in the original ({exercise.where}); {SAME}")
+            report(mine.where, f"exercise {exercise_id!r} has {_reveal_rule(mine)} here but "
+                               f"{_reveal_rule(exercise)} in the original ({exercise.where}); "
+                               f"{SAME}")
     for exercise_id, exercise in our_exercises.items():
         if exercise_id not in their_exercises and whole:
             report(exercise.where, f"exercise {exercise_id!r} is not in the original {source}; "
                                    f"{SAME}")
+
+
+def _reveal_rule(exercise: Exercise) -> str:
+    return f"reveal: {exercise.reveal}" if exercise.solution else "no solution"
 
 
 def _compare_structure(original: Lesson, translation: Lesson, report: Report) -> None:
