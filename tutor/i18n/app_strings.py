@@ -31,17 +31,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # lesson
     "lesson.step": {"en": "step {n} of {m}", "zh": "第 {n}/{m} 步"},
-    "lesson.last_step": {
-        "en": "This is the last step. Esc goes back to the lessons.",
-        "zh": "这是最后一步。按 Esc 返回课程列表。",
-    },
     "lesson.nothing_to_run": {
         "en": "This step has nothing to run; ctrl+n goes on.",
         "zh": "这一步没有可运行的内容；按 ctrl+n 继续。",
     },
     "lesson.source": {"en": "source: {name}", "zh": "源代码：{name}"},
     # kernel
-    "kernel.starting": {"en": "kernel: starting", "zh": "内核：启动中"},
     "kernel.loading": {"en": "kernel: loading torch…", "zh": "内核：正在加载 torch…"},
     "kernel.ready": {"en": "kernel: ready", "zh": "内核：就绪"},
     "kernel.busy": {"en": "kernel: running", "zh": "内核：运行中"},
@@ -199,44 +194,4 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.continue": {"en": "Continue", "zh": "继续"},
     "key.close": {"en": "Close", "zh": "关闭"},
     "help.title": {"en": "Keys", "zh": "快捷键"},
-    "help.body": {
-        "en": """\
-Everywhere (ctrl+x is shown as ^x at the bottom of the screen)
-  ?, f1          this help          ctrl+q        quit
-  tab, shift+tab move between parts ctrl+c        interrupt running code
-Home
-  up, down       choose a lesson    enter         open it
-  c              continue where you left off
-  l              English / 中文
-Lesson
-  ctrl+n, n      next step          ctrl+p, p     previous step
-  esc            leave an editor or input; again: back to the lessons
-  ctrl+r         run the code cell / the experiment / check your exercise
-  ctrl+o         back to the lesson's code or the starter (ctrl+z undoes)
-  ctrl+t         a hint (quiz or exercise)
-  ctrl+g         open your exercise in $VISUAL / $EDITOR
-  v              experiment: switch between the loss and the (w1, w2) path
-Quiz
-  up, down, space choose           enter         submit
-  n and p type letters inside a text box; use ctrl+n and ctrl+p there.""",
-        "zh": """\
-任何时候（屏幕底部的 ^x 表示 ctrl+x）
-  ?、f1          本帮助             ctrl+q        退出
-  tab、shift+tab 在各部分之间切换   ctrl+c        中断正在运行的代码
-课程列表
-  上、下         选择课程           回车          打开
-  c              从上次离开的地方继续
-  l              English / 中文
-课程内
-  ctrl+n、n      下一步             ctrl+p、p     上一步
-  esc            离开编辑器或输入框；再按一次返回课程列表
-  ctrl+r         运行代码单元 / 实验 / 检查你写的练习
-  ctrl+o         恢复课程原始代码或初始代码（ctrl+z 可撤销）
-  ctrl+t         提示（测验或练习）
-  ctrl+g         用 $VISUAL / $EDITOR 打开你的练习代码
-  v              实验：在损失曲线和 (w1, w2) 路径之间切换
-测验
-  上、下、空格   选择               回车          提交
-  在输入框里 n 和 p 是普通字母，请用 ctrl+n、ctrl+p 翻页。""",
-    },
 }
