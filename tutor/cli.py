@@ -200,6 +200,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a lesson id, file name (01-data) or number; default: ask, offering where you left off")
     plain.add_argument("--no-plot", action="store_true",
                        help="describe each experiment in words only, without the text plot")
+
+    web = sub.add_parser(
+        "web",
+        parents=[common],
+        help="serve the tutor to a browser (textual-serve; extra [web])",
+        description="Serve the tutor to a web browser with textual-serve: each tab runs its own "
+        "tutor and kernel, as this user, ended when the tab closes. There is no login: it listens "
+        "on 127.0.0.1 unless told otherwise, and warns when it is. For a class, serve it through "
+        "JupyterHub (docs/jupyterhub.md). Behind a proxy, page URLs follow X-Forwarded-Proto, "
+        "X-Forwarded-Host and X-Forwarded-Prefix.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    web.add_argument("--public-url", metavar="URL", default=None,
+                     help="the URL browsers use, when a proxy in front sends no X-Forwarded-* headers: "
+                     "a full URL (https://host/tutor) or a path prefix (/tutor)")
     return parser
 
 
@@ -216,8 +232,29 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _no_full_screen() -> bool:
-    """TERM=dumb, or stdin or stdout not a terminal: the full-screen app cannot work there."""
+    """TERM=dumb, or stdin or stdout not a terminal: the full-screen app cannot work there.
+
+    Not when a Textual driver is named: textual-serve (`tutor web`) runs the app on pipes with
+    its web driver, which draws to the browser, not to a terminal.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return False
     return os.environ.get("TERM", "") == "dumb" or not (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+def _run_web(args: argparse.Namespace) -> int:
+    from tutor.web import run_web
+
+    # each tab's app gets the same course, language, data dir and limits as `tutor web` was given
+    tutor_args: list[str] = []
+    for folder in args.lessons:
+        tutor_args += ["--lessons", str(Path(folder).resolve())]
+    if args.data_dir is not None:
+        tutor_args += ["--data-dir", str(Path(args.data_dir).resolve())]
+    if args.lang:
+        tutor_args += ["--lang", args.lang]
+    tutor_args += ["--kernel-memory", str(args.kernel_memory)]
+    return run_web(args.host, args.port, args.public_url, tutor_args)
 
 
 def _run_plain(args: argparse.Namespace) -> int:
@@ -264,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_practice_list(_courses(args), out)
         return run_practice_check(args.exercise_id, args.file, _courses(args), out, err)
 
+    if args.command == "web":
+        return _run_web(args)
     if args.command == "plain" or _no_full_screen():
         if args.command != "plain":
             print("No full-screen terminal here: plain mode (python -m tutor plain --help).", file=err)

@@ -82,3 +82,11 @@ class OutputView(VerticalScroll):
         shown.rstrip()  # output ends with a line end: no blank row under it
         self.query_one("#output-text", Static).update(shown)
         self.display = bool(shown)
+        self.call_after_refresh(self._clamp_scroll)
+
+    def _clamp_scroll(self) -> None:
+        # Anchored, the view scrolls to its end as it grows; when it grows in height in the same
+        # refresh (1 line, then 2), the offset scrolled to before the new height can be left past
+        # the end, hiding the first line above the view. Keep it within what the view can scroll.
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
