@@ -276,3 +276,17 @@ def test_plain_mode_imports_neither_torch_nor_textual():
             "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_lesson_list_names_broken_files_and_shows_control_characters_instead_of_obeying_them(tmp_path):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-evil.md").write_text(
+        '---\nid: evil\ntitle: "Evil \\e]0;pwned\\a title"\nlang: en\n---\n## A\n\nText.\n', encoding="utf-8")
+    (lessons / "02-bad.md").write_text("---\nid: bad\ntitle: Bad\n---\n## A\n", encoding="utf-8")
+    result = plain(tmp_path / "data", "en", command=("--lessons", str(lessons), "plain"), stdin="")
+    assert result.returncode == 0
+    out = result.stdout  # plain() has checked that no escape reached it raw
+    assert "Evil \\x1b]0;pwned\\x07 title" in out
+    assert "✗ 02-bad.md: cannot be loaded (2 errors)" in out
+    assert "02-bad.md:1:1: error: the front matter has no 'lang' key" in out

@@ -180,17 +180,17 @@ class Session:
             lesson = self.find(first)
             if lesson is not None:
                 return lesson, self.start_step(lesson)
-            self.say("plain.no_such_lesson", "warn", name=first)
+            self.say("plain.no_such_lesson", "warn", name=visible(first))
+        if not self.lessons:
+            self.say("home.no_lessons", "warn")
+            raise Leave("quit")
         while True:
             self.list_lessons()
             resume = self.resume()
             if resume is not None:
-                prompt = t("plain.choose_resume", self.lang, title=resume[0].title, step=resume[1] + 1)
+                prompt = t("plain.choose_resume", self.lang, title=visible(resume[0].title), step=resume[1] + 1)
             else:
-                prompt = t("plain.choose_first", self.lang, title=self.lessons[0].title) if self.lessons else ""
-            if not self.lessons:
-                self.say("home.no_lessons", "warn")
-                raise Leave("quit")
+                prompt = t("plain.choose_first", self.lang, title=visible(self.lessons[0].title))
             try:
                 _, line = await self.ask(prompt)
             except Move:
@@ -204,7 +204,7 @@ class Session:
             lesson = self.find(line)
             if lesson is not None:
                 return lesson, self.start_step(lesson)
-            self.say("plain.no_such_lesson", "warn", name=line.strip())
+            self.say("plain.no_such_lesson", "warn", name=visible(line.strip()))
 
     def list_lessons(self) -> None:
         self.blank()
@@ -212,8 +212,17 @@ class Session:
         marks = {DONE: "✓", "in progress": "◐", "not started": "·"}
         for n, lesson in enumerate(self.lessons, start=1):
             status = self.status(lesson)
-            self.text(f"{n:>3}. {marks.get(status, '·')} {lesson.title}  ({lesson.stem}, "
-                      f"{t('status.' + status, self.lang)})")
+            words = t("status." + status, self.lang)
+            entry = f"{marks.get(status, '·')} {visible(lesson.title)} ({lesson.stem}, {words})"
+            self.console.lines(wrap(entry, self.console.width, "       ", first=f"{n:>4}. "))
+        # a file that cannot be loaded is named with its errors, as on the app's home screen
+        for broken in (b for course in self.courses for b in course.broken):
+            key = "home.broken.one" if len(broken.errors) == 1 else "home.broken"
+            line = t(key, self.lang, name=visible(broken.path.name), n=len(broken.errors))
+            lines = wrap(line, self.console.width, "        ", first="      ✗ ")
+            self.console.lines([self.console.style(x, "warn") for x in lines])
+            for error in broken.errors:
+                self.text(visible(str(error)), indent="         ")
 
     def status(self, lesson: Lesson) -> str:
         return self.store.status(lesson.key, len(lesson.steps), [q.id for q in lesson.quizzes()],
@@ -251,8 +260,8 @@ class Session:
         self.progress(self.store.set_step, lesson.key, index)
         self.last_run = None
         self.blank()
-        self.text(t("plain.step", self.lang, lesson=lesson.title, n=index + 1, m=len(lesson.steps),
-                    title=step.title), "heading")
+        self.text(t("plain.step", self.lang, lesson=visible(lesson.title), n=index + 1, m=len(lesson.steps),
+                    title=visible(step.title)), "heading")
         self.blank()
         for block in step.blocks:
             if isinstance(block, Prose):
@@ -293,14 +302,14 @@ class Session:
     async def after(self, lesson: Lesson) -> tuple[Lesson | None, int]:
         """The lesson's last step is behind: say where the learner stands, offer the next lesson."""
         status = t("status." + self.status(lesson), self.lang)
-        self.say("plain.lesson_status", "heading", title=lesson.title, status=status)
+        self.say("plain.lesson_status", "heading", title=visible(lesson.title), status=status)
         position = self.lessons.index(lesson) if lesson in self.lessons else len(self.lessons)
         if position + 1 >= len(self.lessons):
             self.say("plain.course_end")
             return await self.choose(None)
         upcoming = self.lessons[position + 1]
         try:
-            await self.go_on(t("plain.prompt.next_lesson", self.lang, title=upcoming.title))
+            await self.go_on(t("plain.prompt.next_lesson", self.lang, title=visible(upcoming.title)))
         except Move as move:
             if move.delta < 0:
                 return lesson, len(lesson.steps) - 1
