@@ -30,8 +30,10 @@ from textual_plotext import PlotextPlot
 
 from tutor.i18n import STRINGS, t
 
-# Enough points per curve for the widest plot; more only costs drawing time.
+# Enough points per curve for the widest plot; more only costs drawing time (plotext's build is most
+# of a render). A braille cell holds two columns of dots, so twice the plot's width is all it shows.
 MAX_DRAWN_POINTS = 400
+DOTS_PER_CELL = 2
 COLORS = ["blue", "red", "green", "orange", "magenta", "cyan", "yellow", "gray"]
 # Rich's names for the same colours, for the key under the plot.
 KEY_COLORS = {"orange": "dark_orange", "gray": "grey62"}
@@ -128,7 +130,7 @@ def _clipped(points: list[tuple[float, float]], lo: float, hi: float) -> tuple[l
 
 
 def layout(series: dict[str, tuple[list[float], list[Any]]], diverged: dict[str, int],
-           log_y: bool) -> Layout:
+           log_y: bool, limit: int = MAX_DRAWN_POINTS) -> Layout:
     """What to draw: the y range of the converging curves, the diverging ones clipped to it."""
     points = {label: drawn_points(xs, ys, log_y) for label, (xs, ys) in series.items()}
     converging = [p for label, p in points.items() if label not in diverged and p]
@@ -142,7 +144,7 @@ def layout(series: dict[str, tuple[list[float], list[Any]]], diverged: dict[str,
             continue
         step = diverged.get(label)
         kept, left_at = _clipped(curve, lo, hi) if step is not None else (curve, None)
-        xs, ys = thin([x for x, _ in kept], [y for _, y in kept])
+        xs, ys = thin([x for x, _ in kept], [y for _, y in kept], limit)
         result.traces.append(Trace(label, index, xs, ys, step, left_at, few=len(curve) <= FEW_POINTS))
         if left_at is not None:
             edge = kept[-1][1]
@@ -275,7 +277,8 @@ class LossPlot(_StyledPlot):
         plt.xlabel(axis_name(self.xlabel, self.lang))
         ylabel = axis_name(self.ylabel, self.lang)
         plt.ylabel(t("plot.log_scale", self.lang, name=ylabel) if self.log_y else ylabel)
-        drawn = layout(self.series, self.diverged, self.log_y)
+        limit = max(50, min(MAX_DRAWN_POINTS, DOTS_PER_CELL * self.size.width))
+        drawn = layout(self.series, self.diverged, self.log_y, limit)
         if drawn.traces:
             plt.xlim(*drawn.x_range)
             plt.xticks(*round_ticks(*drawn.x_range))
