@@ -268,13 +268,14 @@ def test_after_a_pass_the_runs_status_and_facts_are_reached_by_scrolling_at_80x2
     terminal = Terminal(tmp_path)
     try:
         terminal.start(tutor_argv(tmp_path / "data"), {"TERM": "xterm-256color", "LANG": "C.UTF-8"}, ENV_UNSET)
-        terminal.wait_for_text(t("app.title", "en"), lesson.title)
+        # the machine may be busy (a class shares a few cores): generous waits, no sleeps
+        terminal.wait_for_text(t("app.title", "en"), lesson.title, timeout=60)
         # the list opens on "Start with: …"; the course's lessons follow its heading
         terminal.keys(*["Down"] * (index + 1), "Enter")
-        terminal.wait_for_text(lesson.title, t("lesson.step", "en", n=1, m=len(lesson.steps)))
+        terminal.wait_for_text(lesson.title, t("lesson.step", "en", n=1, m=len(lesson.steps)), timeout=60)
         for n in range(1, target + 1):
             terminal.keys("C-n")
-            terminal.wait_for_text(t("lesson.step", "en", n=n + 1, m=len(lesson.steps)))
+            terminal.wait_for_text(t("lesson.step", "en", n=n + 1, m=len(lesson.steps)), timeout=60)
         terminal.keys("C-r")
         terminal.wait_for_text("passes every case", timeout=90)
         def paging(key: str, wanted: str):
@@ -291,7 +292,7 @@ def test_after_a_pass_the_runs_status_and_facts_are_reached_by_scrolling_at_80x2
         # (the learner's facts sit under "yours:", the last group; the errors' sign closes them)
         terminal.wait_for(paging("PageDown", t("experiment.error_sign", "en")), "the learner's facts", timeout=90)
         assert "yours:" in terminal.screen()
-        terminal.wait_for(paging("PageUp", t("exp.same", "en")), "the run's status", timeout=30)
+        terminal.wait_for(paging("PageUp", t("exp.same", "en")), "the run's status", timeout=60)
         terminal.keys("C-q", pause=0)
         assert terminal.exit_status() == 0
     finally:

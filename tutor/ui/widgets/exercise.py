@@ -295,7 +295,8 @@ class ExercisePanel(LessonBlock):
             self.diagnose(Text(t("ex.passed", self.lang, name=self.function_name), style="bold green"))
             await self.show_then(message.source)
             return
-        text = Text(t("ex.failed", self.lang) + "\n", style="bold red")
+        text = Text()
+        text.append(t("ex.failed", self.lang) + "\n", style="bold red")
         text.append_text(inline_markdown(result.message, reflow_lines=False, emphasis=False))
         if result.case:
             text.append("\n" + t("ex.case", self.lang, case=visible(result.case)), style="italic")

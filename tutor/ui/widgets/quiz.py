@@ -217,7 +217,9 @@ class QuizPanel(LessonBlock):
     def hint(self) -> bool:
         if not has_hint(self.quiz):
             return False
-        self.feedback(Text(t("quiz.hint", self.lang), style="bold").append_text(inline_markdown(self.quiz.hint)))
+        text = Text()
+        text.append(t("quiz.hint", self.lang), style="bold")
+        self.feedback(text.append_text(inline_markdown(self.quiz.hint)))
         return True
 
     # -- feedback ----------------------------------------------------------------
