@@ -118,6 +118,19 @@ async def test_esc_leaves_an_editor_and_no_key_types_into_a_block_not_entered(tm
         assert isinstance(app.screen, HomeScreen)  # the second esc: back to the lessons
 
 
+async def test_letters_inside_a_block_never_act_as_commands(tmp_path):
+    app = fixture_app(tmp_path, start_kernel=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_demo_lesson(pilot, "Quizzes")
+        await pilot.press("enter")  # into the choice quiz's options, which type no letters
+        await pilot.press("n", "p", "q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, LessonScreen) and app.screen.step == 3
+        await pilot.press("escape", "n")  # command mode: n is the next step
+        await pilot.pause()
+        assert app.screen.step == 4
+
+
 async def test_tab_after_esc_selects_a_block_and_never_indents_an_editor(tmp_path):
     app = fixture_app(tmp_path, start_kernel=False)
     async with app.run_test(size=(80, 24)) as pilot:

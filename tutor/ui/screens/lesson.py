@@ -83,15 +83,17 @@ class LessonScreen(Screen[None]):
         # esc leaves an editor before the editor sees it (a TextArea would move the focus on)
         Binding("escape", "escape", priority=True, show=False),
         Binding("enter", "enter", show=False),
-        Binding("n", "next", show=False),
-        Binding("p", "previous", show=False),
-        Binding("r", "run", show=False),
-        Binding("o", "reset", show=False),
-        Binding("t", "hint", show=False),
-        Binding("e", "external_edit", show=False),
-        Binding("i", "app.interrupt", show=False),
-        Binding("k", "app.restart_kernel", show=False),
-        Binding("q", "app.quit", show=False),
+        # command mode only (check_action): inside a block, a letter is the block's, even where
+        # the focused part does not type it (an option list, a button)
+        Binding("n", "command('next')", show=False),
+        Binding("p", "command('previous')", show=False),
+        Binding("r", "command('run')", show=False),
+        Binding("o", "command('reset')", show=False),
+        Binding("t", "command('hint')", show=False),
+        Binding("e", "command('external_edit')", show=False),
+        Binding("i", "command('app.interrupt')", show=False),
+        Binding("k", "command('app.restart_kernel')", show=False),
+        Binding("q", "command('app.quit')", show=False),
     ]
     DEFAULT_CSS = """
     LessonScreen #bar { height: 1; background: $primary; color: $text; }
@@ -219,6 +221,13 @@ class LessonScreen(Screen[None]):
     @on(events.DescendantFocus)
     def _focus_moved(self) -> None:
         self.query_one(KeyBar).keys = self.keys_for(self.editing)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "command" and self.editing)
+
+    async def action_command(self, action: str) -> None:
+        """A bare letter's action, in command mode."""
+        await self.run_action(action)
 
     def action_escape(self) -> None:
         """Edit mode -> command mode on the same block; command mode -> back to the lessons."""
