@@ -26,6 +26,7 @@ environment:
   TUTOR_DATA_DIR   where progress and your code are kept (same as --data-dir)
   TUTOR_LESSONS    more lesson folders, separated by '{sep}' (same as --lessons)
   NO_COLOR         draw without colour
+  TUTOR_NO_BLINK   a steady cursor (a blinking one redraws its line twice a second)
   TERM=dumb        start plain mode instead of the full-screen app
 
 examples:
