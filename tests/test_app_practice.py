@@ -121,16 +121,16 @@ async def into_exercise_editor(pilot) -> TextArea:
     raise AssertionError(f"could not get into the exercise's editor (focus: {app.focused!r})")
 
 
-@pytest.mark.parametrize("way_out", ["ctrl+p", "ctrl+n", "ctrl+q"])
+@pytest.mark.parametrize("way_out", [("ctrl+p",), ("ctrl+n",), ("escape", "escape"), ("ctrl+q",)])
 async def test_leaving_right_after_typing_saves_the_edit_and_does_not_crash(tmp_path, way_out):
     app = course_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         editor = await into_exercise_editor(pilot)
         editor.move_cursor(editor.document.end)
         await type_text(pilot, "# x")
-        await pilot.press(way_out)  # at once: before the 0.3 s save timer fires
+        await pilot.press(*way_out)  # at once: before the 0.3 s save timer fires
         await pilot.pause()
-        if way_out != "ctrl+q":
+        if way_out != ("ctrl+q",):
             assert app.is_running and not app.screen.query(ExercisePanel)
     assert app.return_code in (0, None)
     saved = app.store.exercise_path("data", "synthetic-data").read_text(encoding="utf-8")
