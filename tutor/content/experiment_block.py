@@ -33,7 +33,7 @@ def read_experiment(block: YamlBlock, node: Node, where: Where, what: str = "the
         block.node_error(entries["run"][1],
                          f"unknown experiment {run!r}{suggest(run, catalog.EXPERIMENT_PARAMS)}; "
                          f"experiments: {quoted(catalog.EXPERIMENT_PARAMS)}")
-    if specs is None:
+    if specs is None or run is None:
         return None
     experiment = Experiment(run, {}, where)
     params_ok = _params(block, entries.get("params"), run, specs, experiment)
