@@ -45,11 +45,17 @@ print(*pids, flush=True)
 
 
 def gone(pid: int) -> bool:
+    """The process runs no more code: it has exited (a zombie waiting to be reaped runs nothing),
+    or it has a SIGKILL pending, which the system acts on before it runs another instruction
+    (on a loaded machine a killed process can wait a few seconds for the CPU time to exit)."""
     try:
         with open(f"/proc/{pid}/status") as status:
-            return "\nState:\tZ" in status.read()  # a zombie waiting to be reaped runs nothing
+            fields = dict(line.split(":\t", 1) for line in status.read().splitlines() if ":\t" in line)
     except FileNotFoundError:
         return True
+    sigkill = 1 << (signal.SIGKILL - 1)
+    pending = int(fields.get("ShdPnd", "0"), 16) | int(fields.get("SigPnd", "0"), 16)
+    return fields.get("State", "").startswith(("Z", "X")) or bool(pending & sigkill)
 
 
 async def still_running_after(pids: list[int], seconds: float) -> list[str]:
