@@ -585,12 +585,12 @@ def remainder(*, num_examples=1000, batch_size=64, lr=0.03, num_epochs=3, seed=0
 # that an outlier cannot drag away, and why the data is reshuffled every epoch.
 
 
-def absolute_loss(y_hat, y):
+def absolute_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Absolute loss, one value per example: its gradient is ±1, however far the label is."""
     return (y_hat - y.reshape(y_hat.shape)).abs()
 
 
-def huber_loss(y_hat, y, delta=1.0):
+def huber_loss(y_hat: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
     """Huber's loss: squared (halved) within delta of the label, absolute beyond it.
 
     Its gradient is the error itself near the label, so steps shrink as the fit improves, and
@@ -639,19 +639,19 @@ def _fit(features, labels, w, b, *, loss, lr, batch_size, num_epochs, order, see
     return w, b, None
 
 
-def _loss_of(features, labels, w, b):
+def _loss_of(features: torch.Tensor, labels: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float | None:
     """Mean squared_loss of linreg on all the data at tensors (w, b); None if not finite."""
     with torch.no_grad():
         return finite_or_none(squared_loss(linreg(features, w, b), labels).mean())
 
 
-def _first_step_near(curve, floor, factor=1.1):
+def _first_step_near(curve: dict[str, list], floor: float, factor: float = 1.1) -> int | None:
     """The first step whose loss is within `factor` of the floor, or None."""
     return next((x for x, y in zip(curve["x"], curve["y"]) if y <= factor * floor), None)
 
 
-def init_variance(*, variance=1000.0, lr=0.03, batch_size=10, num_epochs=3, seed=0, on_point=None,
-                  should_stop=None, impl=None):
+def init_variance(*, variance: float = 1000.0, lr: float = 0.03, batch_size: int = 10, num_epochs: int = 3,
+                  seed: int = 0, on_point=None, should_stop=None, impl=None) -> dict:
     """Exercise 1, second half: initial weights drawn with variance 1000 instead of 0.01².
 
     Both runs start from the same normal draws (the large one scaled up) and see the same
@@ -684,8 +684,8 @@ def init_variance(*, variance=1000.0, lr=0.03, batch_size=10, num_epochs=3, seed
 OUTLIER_INDEX, OUTLIER_LABEL = 5, 10000.0
 
 
-def robust_loss(*, outlier=True, delta=1.0, lr=0.03, batch_size=10, num_epochs=10, seed=0,
-                on_point=None, should_stop=None, impl=None):
+def robust_loss(*, outlier: bool = True, delta: float = 1.0, lr: float = 0.03, batch_size: int = 10,
+                num_epochs: int = 10, seed: int = 0, on_point=None, should_stop=None, impl=None) -> dict:
     """The squared, absolute and Huber losses, on the chapter's data with one label set to 10000.
 
     With outlier, labels[5] is 10000 instead of about 4 (the book's "y5 = 10000"). Each loss
@@ -720,8 +720,8 @@ def robust_loss(*, outlier=True, delta=1.0, lr=0.03, batch_size=10, num_epochs=1
     return rec.result(xlabel="step", ylabel="squared loss on the clean data", log_y=True, facts=facts)
 
 
-def shuffling(*, lr=0.1, batch_size=10, num_epochs=3, seed=0, on_point=None, should_stop=None,
-              impl=None):
+def shuffling(*, lr: float = 0.1, batch_size: int = 10, num_epochs: int = 3, seed: int = 0, on_point=None,
+              should_stop=None, impl=None) -> dict:
     """Why data_iter shuffles every epoch: the same training on three orders of the same data.
 
     "reshuffled" is the book's data_iter (a new random order every epoch), "once" one random
