@@ -4,11 +4,15 @@ never written over."""
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
 from textual.widgets import TextArea
 
 from tests.app_helpers import text_of, type_text, wait_for
 from tests.block_helpers import BlockApp, demo_lesson
 from tutor.content.model import Code
+from tutor.i18n import t
 from tutor.kernel.protocol import Stream
 from tutor.ui.widgets.code_cell import CodeCell
 from tutor.ui.widgets.output_view import MAX_OUTPUT_CHARS, OutputView
@@ -162,3 +166,36 @@ async def test_a_failure_inside_the_tutor_is_said_and_the_cell_can_run_again(tmp
         assert not cell.running
         shown = cell.output.plain
         assert "running" not in shown and "The tutor failed here, not your code" in shown
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_a_cell_printing_terminal_escapes_leaves_the_real_terminal_as_it_was(tmp_path):
+    """Issue 11: in a real terminal, the pane's title, alternate screen and mouse modes are unchanged."""
+    from tests.test_e2e_tmux import ENV_UNSET, Terminal, builtin_lessons, tutor_argv
+
+    lesson = builtin_lessons("en")[0]
+    cell = next(b for b in lesson.steps[0].blocks if isinstance(b, Code) and b.kind == "run")
+    # the learner's saved cell: what a library that colours its output, or a prank, prints
+    saved = tmp_path / "data" / "cells" / lesson.key / f"{cell.cell_id.rsplit(':', 1)[1]}.py"
+    saved.parent.mkdir(parents=True)
+    saved.write_text(r"print('A\x1b[?1049l\x1b[2J\x1b]0;pwned\x07\x1b[?1000l\x1b[5mB')" + "\n", encoding="utf-8")
+    modes = "#{pane_title}|#{alternate_on}|#{mouse_any_flag}|#{mouse_button_flag}|#{mouse_sgr_flag}"
+
+    terminal = Terminal(tmp_path)
+    try:
+        terminal.start(tutor_argv(tmp_path / "data"), {"TERM": "xterm-256color", "LANG": "C.UTF-8"}, ENV_UNSET)
+        terminal.wait_for_text(t("app.title", "en"), lesson.title, timeout=60)
+        terminal.keys("Enter")
+        terminal.wait_for_text(t("lesson.step", "en", n=1, m=len(lesson.steps)), timeout=60)
+        before = terminal.tmux("display-message", "-p", "-t", "tutor", modes)
+        assert "|1|" in before  # the app is in the alternate screen
+        terminal.keys("C-r")
+        screen = terminal.wait_for_text("A\\x1b[?1049l", timeout=90)
+        assert "pwned\\x07" in screen
+        after = terminal.tmux("display-message", "-p", "-t", "tutor", modes)
+        assert after == before and "pwned" not in after
+        terminal.keys("C-q", pause=0)
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
