@@ -51,7 +51,7 @@ async def test_interrupt_restart_and_death_keep_the_app_and_progress(tmp_path):
         await wait_for(pilot, lambda: app.host.busy, 10, "the call to start")
         await pilot.pause(0.5)
         await pilot.press("ctrl+c")
-        await wait_for(pilot, lambda: "restarted" in cell.output.plain, 10, "the restart")
+        await wait_for(pilot, lambda: "restarted" in cell.output.plain, 30, "the restart")
         await wait_for(pilot, lambda: app.host.ready, 60, "the new kernel")
         assert app.host.pid != pid
 
