@@ -125,3 +125,14 @@ def test_x_ticks_fall_on_round_numbers():
     assert round_ticks(1, 300)[1] == ["50", "100", "150", "200", "250", "300"]
     assert round_ticks(0.5, 1.5)[1] == ["0.6", "0.8", "1", "1.2", "1.4"]
     assert round_ticks(10, 3000)[0] == [500, 1000, 1500, 2000, 2500, 3000]
+
+
+def test_planck_at_lr_50_diverging_after_one_step_is_a_visible_point_marked_diverged():
+    result = EXPERIMENTS["planck"](T=1000.0, lr=50.0, steps=50)  # issue 10: drawn as nothing, axis upside down
+    diverged = {label: step for label, step in result["diverged"].items() if step}
+    drawn = layout(curves_of(result), diverged, log_y=True)
+    (trace,) = drawn.traces
+    assert len(trace.xs) == 1 and trace.few
+    lo, hi = drawn.y_range
+    assert lo < trace.ys[0] < hi
+    assert [m.kind for m in drawn.marks] == ["diverged"]
