@@ -49,6 +49,26 @@ def tutor_processes(home: Path) -> list[int]:
     return found
 
 
+def memory_by_role() -> str:
+    """RSS in MB of each kind of process of the class (for docs/jupyterhub.md's sizing)."""
+    roles = {"jupyterhub ": "hub", "configurable-http-proxy": "proxy", "jupyterhub-singleuser": "single-user server",
+             "tutor web": "tutor web (textual-serve)", "tutor.kernel.server": "kernel", "-m tutor": "app"}
+    found: dict[str, list[float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            rss = next(int(line.split()[1]) for line in (entry / "status").read_text().splitlines()
+                       if line.startswith("VmRSS"))
+        except (OSError, StopIteration):
+            continue
+        role = next((name for key, name in roles.items() if key in command), None)
+        if role:
+            found.setdefault(role, []).append(rss / 1024)
+    return "; ".join(f"{role}: {', '.join(f'{mb:.0f}' for mb in sorted(mbs))} MB" for role, mbs in found.items())
+
+
 @pytest.fixture
 def hub(tmp_path):
     if shutil.which("configurable-http-proxy") is None:
@@ -143,6 +163,7 @@ async def test_each_learner_gets_their_own_tutor_through_the_hub_and_idle_ones_a
         assert not (bob_home / ".local/share/tutor/progress.json").exists()
         assert tutor_processes(alice_home) and tutor_processes(bob_home)
 
+        print(memory_by_role())
         # both tabs stay open and idle: the culler must see no activity (no websocket pings)
         started = time.monotonic()
         deadline = started + CULL_AFTER + 90
