@@ -199,3 +199,24 @@ def test_a_cell_printing_terminal_escapes_leaves_the_real_terminal_as_it_was(tmp
         assert terminal.exit_status() == 0
     finally:
         terminal.close()
+
+
+async def test_in_the_lesson_shift_tab_from_the_editor_reaches_the_output_to_scroll_it(tmp_path):
+    from tests.app_helpers import fixture_app, open_demo_lesson
+
+    app = fixture_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_demo_lesson(pilot, "Code")
+        cell = app.screen.query_one(CodeCell)
+        cell.editor.text = "for i in range(40):\n    print('row', i)\n"
+        await pilot.press("tab", "enter")  # select the cell, go into its editor
+        await pilot.pause()
+        assert app.focused is cell.editor
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "row 39" in "\n".join(visible_lines(cell.output)), 90, "the output's end")
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.focused is cell.output
+        await pilot.press("home")
+        await wait_for(pilot, lambda: visible_lines(cell.output)[0].strip() == "row 0", 10, "the output's top")
+        assert cell.editor.text.endswith("print('row', i)\n")  # nothing was typed into the code
