@@ -308,9 +308,8 @@ def test_lesson_experiment_plot_and_clean_quit(terminal, tmp_path):
     for n in range(1, target + 1):
         terminal.keys("C-n")
         terminal.wait_for_text(t("lesson.step", "en", n=n + 1, m=total), lesson.steps[n].title)
-    # a step opens with its prose focused; tab moves into the step's first cell or panel, here
-    # the experiment, and scrolls it into view (ctrl+r would run it from the prose too)
-    terminal.keys("Tab")
+    # a step opens with its first block selected, here the experiment: ctrl+r runs it (tab would
+    # select the next block, the step's quiz)
     terminal.wait_for_text(t("exp.idle", "en"))  # the panel, not run yet
     terminal.keys("C-r")
     done_prefix = t("exp.done", "en", elapsed="").strip()  # "done in"
