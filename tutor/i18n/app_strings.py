@@ -131,14 +131,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "批量大小（{batch}）不能大于样本数（{examples}）",
     },
     "param.too_many_steps": {
-        "en": "this run would take {steps} steps, more than {limit}: use a larger batch size, fewer examples or fewer epochs",
+        "en": "this run would take {steps} steps, more than {limit}: "
+        "use a larger batch size, fewer examples or fewer epochs",
         "zh": "这次运行需要 {steps} 步，超过上限 {limit}：请增大批量大小，或减少样本数、迭代周期数",
     },
     # quiz
     "quiz.submit": {"en": "Submit", "zh": "提交"},
     "quiz.hint_button": {"en": "Hint", "zh": "提示"},
     "quiz.right": {"en": "✓ Right.", "zh": "✓ 回答正确。"},
-    "quiz.wrong": {"en": "✗ Not quite. Try again, or ctrl+t for a hint.", "zh": "✗ 还不对。再试一次，或按 ctrl+t 看提示。"},
+    "quiz.wrong": {
+        "en": "✗ Not quite. Try again, or ctrl+t for a hint.",
+        "zh": "✗ 还不对。再试一次，或按 ctrl+t 看提示。",
+    },
     "quiz.explain": {"en": "Why: ", "zh": "解析："},
     "quiz.hint": {"en": "Hint: ", "zh": "提示："},
     "quiz.no_hint": {"en": "This question has no hint.", "zh": "这道题没有提示。"},
@@ -178,7 +182,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ex.saved_to": {"en": "saved in {path}", "zh": "保存在 {path}"},
     # small terminal
     "small.message": {
-        "en": "Terminal too small (need 80x24, have {w}x{h}).\nMake the window larger; the tutor carries on where it was.",
+        "en": "Terminal too small (need 80x24, have {w}x{h}).\n"
+        "Make the window larger; the tutor carries on where it was.",
         "zh": "终端窗口太小（至少 80x24，现在是 {w}x{h}）。\n请把窗口调大，教程会从原处继续。",
     },
     # keys (footer and help)
