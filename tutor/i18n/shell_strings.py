@@ -33,6 +33,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Already running; ctrl+c (or i) stops it.",
         "zh": "已经在运行了；按 ctrl+c（或 i）可以停止。",
     },
+    "shell.nothing_to_run_browser": {
+        "en": "This step has nothing to run; n goes on.",
+        "zh": "这一步没有可运行的内容；按 n 继续。",
+    },
     "shell.nothing_to_reset": {"en": "Nothing to put back here.", "zh": "这里没有可以恢复的内容。"},
     "shell.no_hint": {"en": "No hint here.", "zh": "这里没有提示。"},
     "shell.nothing_to_edit": {

@@ -274,7 +274,8 @@ class LessonScreen(Screen[None]):
     def action_run(self) -> None:
         block = self.selected()
         if block is None:
-            self.notify(t("lesson.nothing_to_run", self.lang), timeout=3)
+            key = "shell.nothing_to_run_browser" if self.in_browser else "lesson.nothing_to_run"
+            self.notify(t(key, self.lang), timeout=3)
             return
         # what runs, and its output, must be on screen even when ctrl+r came from the prose
         self.content.scroll_to_widget(block, animate=False, top=True)
