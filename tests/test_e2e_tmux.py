@@ -496,6 +496,32 @@ def test_a_signal_saves_the_edit_ends_the_kernel_and_gives_the_terminal_back(ter
     assert_no_kernel_left(app_pid, before, seen)
 
 
+def test_when_the_terminal_itself_goes_away_the_edit_is_saved_and_nothing_is_left(terminal, tmp_path):
+    """The terminal closes under the app (tmux killed, as a dropped link or a closed window does):
+    the app gets SIGHUP and can no longer write to the terminal, which must not keep it alive."""
+    lesson = builtin_lessons("en")[0]
+    target = first_cell_step(lesson)
+    data = tmp_path / "data"
+    before = kernels()
+    terminal.start(tutor_argv(data), {"TERM": "xterm-256color", "LANG": "C.UTF-8"}, ENV_UNSET)
+    open_step(terminal, lesson, target)
+    app_pid = _app_under(terminal.pane_pid())
+    terminal.wait_for(lambda s: bool(our_kernels(app_pid)), "the kernel to start", timeout=30)
+    seen = our_kernels(app_pid)
+    terminal.keys("Enter", "End", pause=0.3)
+    terminal.keys("Enter", pause=0.05)
+    terminal.tmux("send-keys", "-t", "tutor", "-l", "# kept")
+    time.sleep(0.05)
+    sent = time.monotonic()
+    terminal.tmux("kill-server")
+    while _alive(app_pid) and time.monotonic() - sent < 10:
+        time.sleep(0.01)
+    took = time.monotonic() - sent
+    assert took < 2.0, f"the app was still running {took:.2f} s after its terminal went away"
+    assert any("# kept" in text for text in saved_cells(data).values()), saved_cells(data)
+    assert_no_kernel_left(app_pid, before, seen)
+
+
 def _app_under(shell: int) -> int:
     """The app's python process somewhere under the pane's shell (sh -c may run it as a child)."""
     deadline = time.monotonic() + 5

@@ -88,7 +88,8 @@ def test_wheel_holds_the_lessons(wheel):
 
 
 def test_installed_tutor_is_the_wheel_not_the_checkout(installed, tmp_path):
-    result = run([installed, "-c", "import tutor, textual, sys; print(tutor.__file__); print(sys.prefix)"], cwd=tmp_path)
+    script = "import tutor, textual, sys; print(tutor.__file__); print(sys.prefix)"
+    result = run([installed, "-c", script], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     tutor_file, prefix = result.stdout.split()
     venv = installed.parent.parent

@@ -119,7 +119,7 @@ def test_book_training_recovers_w_and_b(book_run):
 
 def test_book_training_reaches_the_closed_form_loss(data, book_run):
     features, labels = data
-    w, b, loss = closed_form(features, labels)
+    _w, _b, loss = closed_form(features, labels)
     # the noise floor: noise std 0.01 gives a mean squared_loss of about 0.01**2 / 2
     assert 3e-5 < loss < 7e-5
     assert abs(book_run.epoch_losses[-1] - loss) <= 0.10 * loss

@@ -106,12 +106,10 @@ async def test_a_learner_works_through_a_lesson_in_a_browser_and_closing_the_tab
             await tab.press("n")
             await tab.wait_for("step 4 of")
             # tab selects the next block (the selected one has a heavy border); enter edits it
-            for _ in range(4):
-                if selected(tab, "1000 samples"):
-                    break
-                await tab.press("Tab")
-                await asyncio.sleep(0.3)
-            assert selected(tab, "1000 samples"), tab.text()
+            # the step opens with its first block, the choice quiz, selected
+            await wait_until(lambda: selected(tab, "Which loss"), 10, "the first quiz selected")
+            await tab.press("Tab")
+            await wait_until(lambda: selected(tab, "1000 samples"), 10, "the number quiz selected")
             await tab.press("Enter")
             await tab.type("40")
             await tab.press("Enter")

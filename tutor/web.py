@@ -133,8 +133,11 @@ def make_server(host: str, port: int, public_url: str | None, tutor_args: list[s
             try:
                 await websocket.prepare(request)
                 _keepalive(request.transport)
+                async def close() -> None:
+                    await websocket.close()
+
                 service = AppService(self.command, write_bytes=websocket.send_bytes,
-                                     write_str=websocket.send_str, close=websocket.close,
+                                     write_str=websocket.send_str, close=close,
                                      download_manager=self.download_manager)
                 self.services.add(service)
                 await service.start(width, height)
@@ -169,13 +172,13 @@ async def end_app(service: Any) -> None:
         return
     try:
         await asyncio.wait_for(service.stop(), APP_QUIT_GRACE)
-    except (asyncio.TimeoutError, Exception):
+    except (TimeoutError, Exception):
         pass
     if process.returncode is None:
         try:
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), APP_QUIT_GRACE)
-        except (ProcessLookupError, asyncio.TimeoutError):
+        except (TimeoutError, ProcessLookupError):
             if process.returncode is None:
                 process.kill()
 

@@ -20,8 +20,15 @@ import torch
 
 from tutor.scratch.data import data_iter, synthetic_data
 from tutor.scratch.model import linreg, sgd, squared_loss
-from tutor.scratch.train import (call_with_accepted, check_impl, closed_form, core_or_replacement,
-                                 finite_or_none, seeded_global_random, train)
+from tutor.scratch.train import (
+    call_with_accepted,
+    check_impl,
+    closed_form,
+    core_or_replacement,
+    finite_or_none,
+    seeded_global_random,
+    train,
+)
 
 TRUE_W = [2.0, -3.4]
 TRUE_B = 4.2
@@ -50,8 +57,8 @@ class Recorder:
     """Collects the curves an experiment plots, streaming every point as it is made."""
 
     def __init__(self, on_point, should_stop, labels=()):
-        self.curves = {label: {"x": [], "y": []} for label in labels}
-        self.diverged = {label: None for label in labels}
+        self.curves: dict[str, dict[str, list]] = {label: {"x": [], "y": []} for label in labels}
+        self.diverged: dict[str, int | None] = {label: None for label in labels}
         self.cancelled = False
         self._on_point = on_point
         self._should_stop = should_stop
@@ -173,7 +180,7 @@ def _mlp_hidden_spread(features, labels, *, hidden, constant, lr, batch_size, nu
         return b_out + sum(torch.tanh(torch.matmul(X, u) + c) * v for u, c, v in units)
 
     step = 0
-    for epoch in range(num_epochs):
+    for _epoch in range(num_epochs):
         for X, y in data_iter(batch_size, features, labels, generator):
             if stop():
                 break
@@ -467,7 +474,9 @@ def learning_rates(*, lrs=(0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0), batch_size=10
         diverges = history.diverged_at is not None or final is None or final > start
         return history, final, diverges
 
-    finals, verdicts, paths = [], {}, {}
+    finals: list[float | None] = []
+    verdicts: dict = {}
+    paths: dict = {}
     for lr, label in zip(lrs, curve_labels):
         if rec.stop():
             finals.append(None)
@@ -516,7 +525,7 @@ def _compact(sizes):
     """The list itself when short; else runs such as "64 x 15, 40" (still exact)."""
     if len(sizes) <= 20:
         return sizes
-    runs = []
+    runs: list[list[int]] = []
     for size in sizes:
         if runs and runs[-1][0] == size:
             runs[-1][1] += 1

@@ -8,6 +8,7 @@ import inspect
 import math
 import random
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ def call_with_accepted(function, *args, **optional):
     The core's own data_iter and synthetic_data take a `generator`; a learner's version usually
     does not, and then uses the global random state, which train() seeds instead.
     """
+    parameters: Mapping[str, inspect.Parameter]
     try:
         parameters = inspect.signature(function).parameters
     except (TypeError, ValueError):
@@ -168,7 +170,7 @@ def train(features, labels, *, lr=0.03, batch_size=10, num_epochs=3, init="norma
 
     with seeded_global_random(seed):
         step = 0
-        for epoch in range(num_epochs):
+        for _epoch in range(num_epochs):
             for X, y in call_with_accepted(batches, batch_size, features, labels, generator=shuffling):
                 if should_stop is not None and should_stop():
                     history.cancelled = True

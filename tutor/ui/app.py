@@ -15,6 +15,7 @@ import asyncio
 import os
 import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 # exit stays within 2 s; one that takes longer is ended by its sentinel once the app has gone
 # (tutor/kernel/server.py).
 SIGNAL_KERNEL_GRACE = 0.5
+# ... and the whole app this long to be gone, terminal restored or not (see _on_signal).
+SIGNAL_EXIT_DEADLINE = 1.5
 
 
 class TutorApp(App[int]):
@@ -114,8 +117,17 @@ class TutorApp(App[int]):
             self.notify(warning, title=t("progress.corrupt", self.lang), severity="warning", timeout=30)
 
     def _on_signal(self, signum: int) -> None:
-        if not self._leaving:
-            self.run_worker(self.leave(128 + signum, SIGNAL_KERNEL_GRACE), exit_on_error=False)
+        if self._leaving:
+            return
+        # Save first, here in the event loop, before anything can block. Then make sure the
+        # process ends: when the terminal itself is gone (SIGHUP from a dropped link, a closed
+        # terminal window), Textual's restore of it blocks for ever on a writer that can no
+        # longer write, so a timer ends the process with 128+signal whatever happens.
+        self.flush_edits()
+        watchdog = threading.Timer(SIGNAL_EXIT_DEADLINE, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.run_worker(self.leave(128 + signum, SIGNAL_KERNEL_GRACE), exit_on_error=False)
 
     async def leave(self, return_code: int = 0, kernel_grace: float | None = None) -> None:
         """Save every pending edit, end the kernel, exit (Textual restores the terminal)."""

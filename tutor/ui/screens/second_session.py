@@ -35,7 +35,7 @@ class SecondSessionScreen(Screen[bool]):
 
     def __init__(self, lock: SessionLock, holder: Holder, front_end: str, lang: str) -> None:
         super().__init__()
-        self.lock = lock
+        self.session_lock = lock
         self.holder = holder
         self.front_end = front_end
         self.lang = lang
@@ -61,7 +61,7 @@ class SecondSessionScreen(Screen[bool]):
 
     @work(exclusive=True, exit_on_error=False)
     async def take_over(self) -> None:
-        taken = await asyncio.to_thread(self.lock.take_over, self.holder, self.front_end, TAKE_OVER_TIMEOUT)
+        taken = await asyncio.to_thread(self.session_lock.take_over, self.holder, self.front_end, TAKE_OVER_TIMEOUT)
         if taken:
             self.dismiss(True)
         else:

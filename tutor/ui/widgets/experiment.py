@@ -83,6 +83,13 @@ def has_path(experiment: Experiment) -> bool:
 # ---------------------------------------------------------------- one run
 
 
+
+# A live redraw of the plot at 80x24 is about 4 KB on the wire; at the kernel's 10 batches a second
+# that is 44 KB/s, too much for a class sharing one uplink over SSH (bench/ssh_bytes.py). Three
+# redraws a second still read as live, at about 15 KB/s; the finished run is drawn in full.
+LIVE_REDRAW = 0.3
+
+
 @dataclass
 class LiveRun:
     """The points one run has streamed so far, per curve label."""
@@ -336,10 +343,13 @@ class ExperimentPanel(LessonBlock):
                 self.experiment.run, live.params, seed=0, sweep=self.experiment.sweep,
                 impl=self.impl, compare=self.compare, x_axis=self.experiment.x_axis,
             )
+            drawn_at = 0.0
             async for event in events:
                 if isinstance(event, Points):
                     last = live.add(event.series)
-                    if last is not None:
+                    # every point is kept; the plot is redrawn at most every LIVE_REDRAW s
+                    if last is not None and time.monotonic() - drawn_at >= LIVE_REDRAW:
+                        drawn_at = time.monotonic()
                         self.post_message(self.Progress(self, live.number, live.series, self.progress_text(live, last)))
                 elif isinstance(event, Stream):
                     live.errors.append(event.text)
