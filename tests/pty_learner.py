@@ -20,7 +20,7 @@ from ptyprocess import PtyProcessUnicode
 KEYS = {
     "enter": "\r", "esc": "\x1b", "tab": "\t", "space": " ", "backspace": "\x7f",
     "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
-    "pgdn": "\x1b[6~", "pgup": "\x1b[5~", "f1": "\x1bOP",
+    "pgdn": "\x1b[6~", "pgup": "\x1b[5~", "f1": "\x1bOP", "home": "\x1b[H", "end": "\x1b[F",
 }
 
 

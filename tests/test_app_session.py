@@ -46,3 +46,32 @@ async def test_the_first_session_opens_the_lessons_directly(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="the lessons")
         assert app.session.held
+
+
+def test_plain_mode_is_told_too_and_leaves_the_other_session_alone(tmp_path):
+    import subprocess
+    import sys
+
+    first = hold(tmp_path)
+    try:
+        result = subprocess.run([sys.executable, "-m", "tutor", "--data-dir", str(tmp_path), "plain"],
+                                input="q\n", capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1
+        assert "Another tutor session" in result.stdout and f"process {first.pid}" in result.stdout
+        assert first.poll() is None
+    finally:
+        first.kill()
+
+
+def test_plain_mode_can_take_over(tmp_path):
+    import subprocess
+    import sys
+
+    first = hold(tmp_path)
+    try:
+        result = subprocess.run([sys.executable, "-m", "tutor", "--data-dir", str(tmp_path), "plain"],
+                                input="t\n", capture_output=True, text=True, timeout=120)
+        assert first.wait(5) == 143
+        assert result.returncode == 0  # then the session ran; the end of input ended it
+    finally:
+        first.kill()

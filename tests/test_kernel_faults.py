@@ -274,6 +274,10 @@ async def test_no_kernel_until_asked_and_an_idle_kernel_is_stopped_then_started_
         pids = [client.pid, *await spawned(client)]
         await events_of(client.execute("forgotten = 1"))
         assert await still_running_after(pids, 1.0 + ENDS_WITHIN + 2.0) == []
+        # the processes are gone; the client says so once it has read the kernel's last output
+        deadline = time.monotonic() + 5
+        while statuses[-1][0] != "stopped" and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         assert statuses[-1] == ("stopped", "the kernel was stopped after 1 s idle")
         assert client.pid is None and client.last_death == "the kernel was stopped after 1 s idle"
         events = await events_of(client.execute("forgotten"))

@@ -3,9 +3,6 @@ could not read, and reports a failed write instead of raising; where Continue go
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from textual.widgets import TextArea
 
 from tests.app_helpers import FIXTURE_COURSE, fixture_app, open_demo_lesson
@@ -22,22 +19,21 @@ def demo(store: ProgressStore) -> tuple[LessonProgress, list[str]]:
     return LessonProgress(store, lesson, reports.append), reports
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
 def test_a_cell_that_cannot_be_read_is_never_written_over(tmp_path):
     store = ProgressStore(tmp_path)
     store.load()
     progress, _ = demo(store)
     progress.save_cell("demo:0", "mine = 1\n")
     path = store.cell_path(progress.key, "demo:0")
-    path.chmod(0)
-    try:
-        loaded = progress.load_cell("demo:0")
-        assert isinstance(loaded, Unreadable) and loaded.path == path
-        assert progress.save_cell("demo:0", "the lesson's code\n") is False
-        assert progress.forget_cell("demo:0") is False
-    finally:
-        path.chmod(0o600)
-    assert path.read_text(encoding="utf-8") == "mine = 1\n"
+    # unreadable whoever reads it, root included: a folder where the saved code should be
+    path.unlink()
+    path.mkdir()
+    (path / "mine.py").write_text("mine = 1\n", encoding="utf-8")
+    loaded = progress.load_cell("demo:0")
+    assert isinstance(loaded, Unreadable) and loaded.path == path
+    assert progress.save_cell("demo:0", "the lesson's code\n") is False
+    assert progress.forget_cell("demo:0") is False
+    assert (path / "mine.py").read_text(encoding="utf-8") == "mine = 1\n"
 
 
 def test_a_read_the_store_reports_failed_makes_the_cell_read_only(tmp_path, monkeypatch):

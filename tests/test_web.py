@@ -31,10 +31,11 @@ def free_port() -> int:
 
 
 class WebServer:
-    def __init__(self, data_dir: Path, *args: str, course: Path = FIXTURE_COURSE) -> None:
+    def __init__(self, data_dir: Path, *args: str, course: Path = FIXTURE_COURSE,
+                 before: tuple[str, ...] | list[str] = ()) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tutor", "web", "--port", str(self.port), "--data-dir", str(data_dir),
+            [sys.executable, "-m", "tutor", *before, "web", "--port", str(self.port), "--data-dir", str(data_dir),
              "--lessons", str(course), *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
@@ -126,7 +127,7 @@ async def test_a_learner_works_through_a_lesson_in_a_browser_and_closing_the_tab
 
 
 async def test_the_home_screen_in_chinese_in_a_browser(tmp_path):
-    server = WebServer(tmp_path / "data", "--lang", "zh")
+    server = WebServer(tmp_path / "data", before=["--lang", "zh"])
     try:
         async with async_playwright() as playwright:
             browser = await launch(playwright)

@@ -17,9 +17,35 @@ escapes unless the output is a colour terminal without NO_COLOR.
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from tutor.content.model import Course
+from tutor.i18n import t
+from tutor.session_lock import SessionLock
 from tutor.settings import Settings
+
+
+def _hold_session(lock: SessionLock, lang: str) -> bool:
+    """One session per learner, as in the app (tutor/session_lock.py): if another holds the data
+    dir, say which, and take over only when the learner types t; anything else leaves it alone."""
+    holder = lock.acquire("plain")
+    if holder is None:
+        return True
+    where = t(f"session.{holder.front_end}", lang) if holder.front_end in ("terminal", "web", "plain") else "?"
+    print(t("session.other", lang, since=holder.since_text(), front_end=where, pid=holder.pid or "?",
+            host=holder.host or "?"), flush=True)
+    if not holder.here:
+        print(t("session.elsewhere", lang), flush=True)
+        return False
+    print(t("session.choices", lang), flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("t", "take over"):
+        return False
+    print(t("session.taking_over", lang), flush=True)
+    if lock.take_over(holder, "plain"):
+        return True
+    print(t("session.take_over_failed", lang, seconds=5), flush=True)
+    return False
 
 
 def run_plain(settings: Settings, courses: list[Course], *, lesson: str | None, plot: bool, dumb: bool) -> int:
@@ -30,6 +56,9 @@ def run_plain(settings: Settings, courses: list[Course], *, lesson: str | None, 
     from tutor.progress import ProgressStore
 
     console = Console.for_process(no_color=settings.no_color, dumb=dumb)
+    lock = SessionLock(settings.data_dir)
+    if not _hold_session(lock, settings.lang):
+        return 1
     options = KernelOptions(memory_bytes=settings.kernel_memory, env=dict(settings.kernel_env),
                             idle_timeout=settings.kernel_idle_timeout)
 
