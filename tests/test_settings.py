@@ -36,3 +36,22 @@ def test_the_command_line_wins_over_the_environment():
 def test_off_values_of_a_flag_are_off():
     for value in ("", "0", "no", "false", "off"):
         assert from_environment({"TUTOR_NO_BLINK": value}).cursor_blink
+
+
+def test_the_kernel_memory_limit_can_come_from_the_environment():
+    from tutor.settings import from_environment
+
+    # where no command line is at hand (jupyter-server-proxy starts `tutor web` with fixed words)
+    assert from_environment({"TUTOR_KERNEL_MEMORY": "2G"}).kernel_memory == 2 << 30
+    assert from_environment({"TUTOR_KERNEL_MEMORY": "2G"}, kernel_memory=3 << 30).kernel_memory == 3 << 30
+
+
+def test_a_kernel_memory_limit_that_is_not_a_size_is_named_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tutor", "--data-dir", str(tmp_path), "plain"],
+                            env={"TUTOR_KERNEL_MEMORY": "lots", "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True, timeout=60, input="")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "tutor: TUTOR_KERNEL_MEMORY=lots: not a size: 'lots' (try 4G or 512M)"

@@ -21,12 +21,14 @@ With no command, opens the tutor. Keys are listed on every screen's footer; ? sh
 With TERM=dumb, or when standard input or output is not a terminal, it starts plain mode instead
 (`tutor plain`: the course as questions and answers on standard input and output)."""
 
-EPILOG = """\
+EPILOG = f"""\
 environment:
   TUTOR_DATA_DIR   where progress and your code are kept (same as --data-dir)
-  TUTOR_LESSONS    more lesson folders, separated by '{sep}' (same as --lessons)
+  TUTOR_LESSONS    more lesson folders, separated by '{os.pathsep}' (same as --lessons)
   NO_COLOR         draw without colour
   TUTOR_NO_BLINK   a steady cursor (a blinking one redraws its line twice a second)
+  TUTOR_KERNEL_MEMORY  the kernel's memory limit (same as --kernel-memory)
+  TUTOR_KERNEL_IDLE    seconds before an idle kernel is stopped (default 600; 0: never)
   TERM=dumb        start plain mode instead of the full-screen app
 
 examples:
@@ -36,23 +38,17 @@ examples:
   python -m tutor plain 01-data        the first lesson as a conversation (screen readers, scripts)
   python -m tutor plain --no-plot < answers.txt
   python -m tutor practice check sgd my_sgd.py
-""".format(sep=os.pathsep)
+"""
 
 
 def _memory(text: str) -> int:
-    """'4G', '512M', '1073741824' -> bytes."""
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    text = text.strip().upper().removesuffix("B").removesuffix("I")
+    """'4G', '512M', '1073741824' -> bytes (tutor.settings.parse_memory, for argparse)."""
+    from tutor.settings import parse_memory
+
     try:
-        if text and text[-1] in units:
-            value = float(text[:-1]) * units[text[-1]]
-        else:
-            value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 4G or 512M)") from None
-    if value < 256 << 20:
-        raise argparse.ArgumentTypeError("the kernel needs at least 256M to load torch")
-    return int(value)
+        return parse_memory(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _common_options(for_subcommand: bool) -> argparse.ArgumentParser:
@@ -114,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--kernel-memory",
         metavar="SIZE",
         type=_memory,
-        default=4 << 30,
-        help="address-space limit of the kernel that runs your code (default: 4G)",
+        default=None,
+        help="address-space limit of the kernel that runs your code (default: $TUTOR_KERNEL_MEMORY or 4G)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -254,7 +250,8 @@ def _run_web(args: argparse.Namespace) -> int:
         tutor_args += ["--data-dir", str(Path(args.data_dir).resolve())]
     if args.lang:
         tutor_args += ["--lang", args.lang]
-    tutor_args += ["--kernel-memory", str(args.kernel_memory)]
+    if args.kernel_memory is not None:
+        tutor_args += ["--kernel-memory", str(args.kernel_memory)]
     return run_web(args.host, args.port, args.public_url, tutor_args)
 
 
@@ -269,6 +266,16 @@ def _run_plain(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tutor.settings import SettingsError
+
+    try:
+        return _main(argv)
+    except SettingsError as error:
+        print(f"tutor: {error}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     out, err = sys.stdout, sys.stderr
     if args.command == "check":

@@ -47,6 +47,29 @@ class Settings:
         return replace(self, **changes)
 
 
+class SettingsError(ValueError):
+    """A setting from the environment that cannot be used; the message names it."""
+
+
+MEMORY_UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+MIN_KERNEL_MEMORY = 256 << 20
+
+
+def parse_memory(text: str) -> int:
+    """'4G', '512M', '1073741824' -> bytes; ValueError with the reason otherwise."""
+    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
+    try:
+        if cleaned and cleaned[-1] in MEMORY_UNITS:
+            value = float(cleaned[:-1]) * MEMORY_UNITS[cleaned[-1]]
+        else:
+            value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"not a size: {text.strip()!r} (try 4G or 512M)") from None
+    if value < MIN_KERNEL_MEMORY:
+        raise ValueError("the kernel needs at least 256M to load torch")
+    return int(value)
+
+
 def _flag(environ: Mapping[str, str], name: str) -> bool:
     return environ.get(name, "").strip().lower() not in ("", "0", "no", "false", "off")
 
@@ -67,6 +90,12 @@ def from_environment(environ: Mapping[str, str] | None = None, **given: Any) -> 
         "front_end": "web" if _flag(environ, "TUTOR_WEB") else "terminal",
         "editor": environ.get("VISUAL") or environ.get("EDITOR") or None,
     }
+    memory = environ.get("TUTOR_KERNEL_MEMORY", "").strip()
+    if memory:  # where no command line is at hand: a JupyterHub's singleuser environment
+        try:
+            values["kernel_memory"] = parse_memory(memory)
+        except ValueError as error:
+            raise SettingsError(f"TUTOR_KERNEL_MEMORY={memory}: {error}") from None
     idle = environ.get("TUTOR_KERNEL_IDLE", "").strip()
     if idle:
         try:
