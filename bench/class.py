@@ -40,7 +40,7 @@ from pty_learner import PtyLearner  # noqa: E402
 HOME_TITLE = "Linear regression from scratch"
 LESSON_INDEX = 7  # 07-training: the home list's 7th lesson (down x7 from "Start with")
 EXPERIMENT_STEP = 1  # its experiment is on the second step
-IDLE_TIMEOUT = 20  # seconds, for the run: a class server keeps the default 600
+IDLE_TIMEOUT = 90  # seconds, for the run (a class server keeps 600): longer than the class takes to arrive
 BARE_APP = """
 from textual.app import App
 from textual.widgets import Static

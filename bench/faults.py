@@ -22,29 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.fault_code import SPAWN  # noqa: E402
 from tutor.kernel import protocol as P  # noqa: E402
 from tutor.kernel.client import KernelClient, KernelOptions  # noqa: E402
 from tutor.safe_text import visible  # noqa: E402
 
 MEMORY = 1 << 30
 
-SPAWN = """\
-import os, subprocess, time
-pids = []
-for _ in range(50):
-    pid = os.fork()
-    if pid == 0:
-        time.sleep(60)
-        os._exit(0)
-    pids.append(pid)
-pid = os.fork()
-if pid == 0:
-    while True:
-        pass
-pids.append(pid)
-pids.append(subprocess.Popen(['sleep', '60']).pid)
-print(*pids, flush=True)
-"""
 
 FORGE = """\
 import os, sys, time

@@ -480,3 +480,16 @@ async def test_busy_kernel_exits_when_the_app_dies_without_shutting_it_down():
     finally:
         process.kill()
         process.wait()
+
+
+async def test_the_kernel_runs_below_the_apps_cpu_priority():
+    """A class's kernels training at once must not make anyone's typing wait (bench/class.py)."""
+    client = KernelClient(KernelOptions())
+    try:
+        await client.wait_ready(90)
+        own = os.nice(0)
+        events = [event async for event in client.execute("import os\nos.nice(0)", namespace="nice")]
+        results = [event.text for event in events if isinstance(event, P.Result)]
+        assert results == [str(own + 10)]
+    finally:
+        await client.shutdown()

@@ -18,30 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.fault_code import SPAWN
 from tutor.kernel import protocol as P
 from tutor.kernel.client import KernelClient, KernelOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 ENDS_WITHIN = 3.0  # seconds: whatever ends the kernel, what it started is gone by then
 
-# 50 forked children that sleep, one that loops, and a subprocess: their pids, printed.
-SPAWN = """\
-import os, subprocess, time
-pids = []
-for _ in range(50):
-    pid = os.fork()
-    if pid == 0:
-        time.sleep(60)
-        os._exit(0)
-    pids.append(pid)
-pid = os.fork()
-if pid == 0:
-    while True:
-        pass
-pids.append(pid)
-pids.append(subprocess.Popen(['sleep', '60']).pid)
-print(*pids, flush=True)
-"""
 
 
 def gone(pid: int) -> bool:
