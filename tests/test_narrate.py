@@ -159,3 +159,14 @@ def test_curves_that_are_not_losses_and_no_curves_get_no_words(lang):
     # second_derivative draws f, f' and f'' against x: there is no loss to describe
     assert describe(run_core("second_derivative", {"x0": 1.0}), lang) == ""
     assert describe(ExperimentResult("train", [], []), lang) == ""
+
+
+def test_the_curve_called_highest_is_the_one_whose_final_loss_the_facts_show_highest():
+    # lesson 09 step 4: the MLP from a constant init against a random one. Its words and the facts
+    # printed under them must agree (the last minibatches alone rank these two the other way).
+    result = run_core("zero_init", {"lr": 0.03, "batch_size": 10, "num_epochs": 3, "model": "mlp"})
+    facts = result.runs[0].facts
+    assert facts["mlp_constant_final_loss"] > facts["mlp_random_final_loss"]
+    text = describe(result, "en")
+    assert "mlp constant ended highest" in text, text
+    assert "mlp random ended highest" not in text

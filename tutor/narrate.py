@@ -208,6 +208,22 @@ def _first_difference(core: Curve, yours: Curve) -> int:
     return core_steps[shorter] if shorter < len(core_steps) else (core_steps[-1] + 1 if core_steps else 1)
 
 
+def reported_final(result: ExperimentResult, curve: Curve, smoothed_final: float) -> float:
+    """The final loss the facts report for this curve, where they report one (`final_loss` of a
+    run's only curve, or `<curve name>_final_loss`): the words must not contradict the numbers
+    beside them (the loss on all the data can rank curves differently from the last minibatches).
+    Else the smoothed final minibatch loss."""
+    run = result.run_of(curve)
+    facts = run.facts if run else {}
+    name = (getattr(curve, "name", "") or "").replace(" ", "_")
+    own = sum(1 for c in result.curves if result.run_of(c) is run) == 1
+    for key in ([f"{name}_final_loss"] if name else []) + (["final_loss"] if own else []):
+        value = facts.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return smoothed_final
+
+
 def _several(result: ExperimentResult, lang: str) -> str:
     floor = result.noise_floor
     readings = {c.label: (c, read(c, floor, result.run_of(c))) for c in result.curves}
@@ -241,7 +257,8 @@ def _several(result: ExperimentResult, lang: str) -> str:
             t("narrate.diverged_item", lang, label=label, step=step) for label, step in diverged)
         sentences.append(t("narrate.diverged_list", lang, items=listed))
     else:
-        ended = [(r.final, label) for label, (_, r) in readings.items() if r.final is not None]
+        ended = [(reported_final(result, c, r.final), label) for label, (c, r) in readings.items()
+                 if r.final is not None]
         if len(ended) > 1:
             final, label = max(ended)
             if target is not None and final <= target * (1 + FLOOR_MARGIN):
