@@ -140,7 +140,7 @@ class ClassServer:
             time.sleep(0.05)
         raise RuntimeError(f"sshd did not listen on {self.port}: {(self.workdir / 'sshd.log').read_text()}")
 
-    def up(self) -> "ClassServer":
+    def up(self) -> ClassServer:
         self.install()
         self.make_accounts()
         self.configure_sshd()

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tutor.content.discover import builtin_lessons_dir, lesson_files
-from tutor.content.parse import parse_lesson
 from tutor.content.model import Lesson
+from tutor.content.parse import parse_lesson
 from tutor.progress import ProgressStore
 
 TESTS = Path(__file__).resolve().parent

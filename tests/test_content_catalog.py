@@ -13,8 +13,14 @@ import pytest
 import yaml
 
 from tutor.content.catalog import (
-    CORE_FUNCTIONS, EXPERIMENT_PARAMS, PRACTICE_TARGETS, defaults, show_targets, source_of,
-    validate_params, validate_value,
+    CORE_FUNCTIONS,
+    EXPERIMENT_PARAMS,
+    PRACTICE_TARGETS,
+    defaults,
+    show_targets,
+    source_of,
+    validate_params,
+    validate_value,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

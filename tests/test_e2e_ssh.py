@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from class_server import ClassServer
 from pty_learner import PtyLearner
 
