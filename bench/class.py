@@ -133,17 +133,21 @@ class Learner:
 
     def train_and_measure(self, keys: int) -> None:
         assert self.pty is not None
+        self.pty.watch_screen = False  # from here on, only search the output: see PtyLearner
+        since = self.pty.reads
         self.pty.press("r")
-        time.sleep(random.uniform(0.5, 1.5))
+        time.sleep(random.uniform(0.3, 1.0))
         for _ in range(keys):
+            mark = self.pty.reads
             sent = time.monotonic()
             self.pty.press("?")
-            self.pty.wait_for("Keys", timeout=60)  # the help screen's title
+            self.pty.output_after("Keys", mark, timeout=60)  # the help screen's title
             self.latencies.append(time.monotonic() - sent)
+            mark = self.pty.reads
             self.pty.press("esc")
-            self.pty.wait_for(f"step {EXPERIMENT_STEP + 1} of", timeout=60)
+            self.pty.output_after(f"step {EXPERIMENT_STEP + 1} of", mark, timeout=60)
             time.sleep(random.uniform(0.2, 0.6))
-        self.pty.wait_for("done in", timeout=900)
+        self.pty.output_after("done in", since, timeout=900)
         self.finished = True
 
 
@@ -224,6 +228,12 @@ def main() -> int:
     args = parser.parse_args()
 
     cores = os.cpu_count() or 1
+    # This process stands in for 30 terminals, which in a class run on the learners' own machines:
+    # ahead of the server's processes, so that what is measured is the server, not the observer.
+    try:
+        os.nice(-10)
+    except OSError:
+        pass
     env = {"LANG": "en_US.UTF-8", "TUTOR_KERNEL_IDLE": str(IDLE_TIMEOUT), "TUTOR_NO_BLINK": "1"}
     bare = bare_app_cpu()
     print(f"bare Textual app: {bare:.3f} CPU-s to its first screen; {cores} cores")

@@ -10,6 +10,7 @@ measured from what really reached the terminal.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -21,7 +22,12 @@ KEYS = {
     "enter": "\r", "esc": "\x1b", "tab": "\t", "space": " ", "backspace": "\x7f",
     "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
     "pgdn": "\x1b[6~", "pgup": "\x1b[5~", "f1": "\x1bOP", "home": "\x1b[H", "end": "\x1b[F",
+    "ctrl+end": "\x1b[1;5F", "ctrl+home": "\x1b[1;5H",
 }
+
+
+ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
+RAW_KEPT = 65536
 
 
 def key(name: str) -> str:
@@ -43,6 +49,11 @@ class PtyLearner:
         self.changed = threading.Condition(self.lock)
         self.arrivals: list[tuple[float, int]] = []  # (time, bytes) of every read
         self.closed = False
+        # with watch_screen off, output is not emulated (pyte costs CPU a benchmark must not take
+        # from the server it measures): only kept as text, escape sequences removed, to search
+        self.watch_screen = True
+        self.raw = ""
+        self.raw_total = 0
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -56,7 +67,12 @@ class PtyLearner:
                 break
             with self.changed:
                 self.arrivals.append((time.monotonic(), len(chunk.encode("utf-8"))))
-                self.stream.feed(chunk)
+                if self.watch_screen:
+                    self.stream.feed(chunk)
+                else:
+                    text = ESCAPES.sub("", chunk)
+                    self.raw = (self.raw + text)[-RAW_KEPT:]
+                    self.raw_total += len(text)
                 self.changed.notify_all()
         with self.changed:
             self.closed = True
@@ -80,6 +96,27 @@ class PtyLearner:
                     raise TimeoutError(f"{needle!r} not on screen after {timeout:.0f} s:\n{screen}")
                 self.changed.wait(min(left, 0.5))
         return time.monotonic() - start
+
+    def output_after(self, needle: str, since: int, timeout: float = 30.0) -> float:
+        """With watch_screen off: seconds from now until `needle` is in the text written after the
+        position `since` (a value of `reads`), ignoring what came before."""
+        start = time.monotonic()
+        deadline = start + timeout
+        with self.changed:
+            while True:
+                fresh = min(self.raw_total - since, len(self.raw))
+                if fresh > 0 and needle in self.raw[-fresh:]:
+                    return time.monotonic() - start
+                left = deadline - time.monotonic()
+                if left <= 0 or self.closed:
+                    raise TimeoutError(f"{needle!r} not in the output within {timeout:.0f} s")
+                self.changed.wait(min(left, 0.5))
+
+    @property
+    def reads(self) -> int:
+        """How much text has been written (with watch_screen off): a position for output_after."""
+        with self.lock:
+            return self.raw_total
 
     def bytes_between(self, start: float, end: float) -> int:
         with self.lock:

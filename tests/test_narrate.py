@@ -12,7 +12,7 @@ import pytest
 
 from tutor.kernel.experiment_runs import experiment_result, plan_runs
 from tutor.kernel.protocol import ExperimentResult, RunExperiment
-from tutor.narrate import FLOOR_MARGIN, describe
+from tutor.narrate import FLOOR_MARGIN, describe, number
 from tutor.practice.checks import load_function
 from tutor.scratch.exercises import EXPERIMENTS
 
@@ -51,6 +51,8 @@ def test_the_books_run_reaches_the_noise_floor_in_its_third_epoch():
     losses = epoch_losses(result)
     assert losses[1] > FLOOR * (1 + FLOOR_MARGIN) >= losses[2]
     assert "噪声下限 σ²/2 = 5e-5" in describe(result, "zh") and "第 3 轮" in describe(result, "zh")
+    # where it ends is the final_loss the facts show beside it, not the last minibatches' mean
+    assert f"(it ends at {number(result.runs[0].facts['final_loss'])})" in text
 
 
 def test_a_tiny_learning_rate_is_still_falling_and_more_epochs_do_bring_it_lower():

@@ -39,7 +39,7 @@ a result whose ylabel does not say "loss" (second_derivative draws f, f', f'') g
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tutor.i18n import t
 from tutor.kernel.protocol import Curve, ExperimentResult, RunSummary
@@ -280,5 +280,9 @@ def describe(result: ExperimentResult, lang: str) -> str:
     if len(result.curves) == 1:
         curve = result.curves[0]
         run = result.run_of(curve) or (result.runs[0] if len(result.runs) == 1 else None)
-        return joined([prefix, sentence(read(curve, result.noise_floor, run), result.noise_floor, run, lang)], lang)
+        reading = read(curve, result.noise_floor, run)
+        if reading.case in ("floor", "plateau") and reading.final is not None:
+            # "it ends at …" is the number the facts below show, not the last minibatches'
+            reading = replace(reading, final=reported_final(result, curve, reading.final))
+        return joined([prefix, sentence(reading, result.noise_floor, run, lang)], lang)
     return joined([prefix, _several(result, lang)], lang)
