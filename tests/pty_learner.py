@@ -28,6 +28,7 @@ KEYS = {
 
 ESCAPES = re.compile(r"\x1b(\[[0-9;?<>=$ ]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
 RAW_KEPT = 65536
+KEY_GAP = 0.03  # seconds between two keys of one press()
 
 
 def key(name: str) -> str:
@@ -125,11 +126,16 @@ class PtyLearner:
     # -- typing -----------------------------------------------------------------------------
 
     def press(self, *names: str) -> None:
-        for name in names:
+        """Keys one after another at a fast typist's pace: a burst of escape sequences in one
+        read is not what a terminal sends when a person types."""
+        for i, name in enumerate(names):
+            if i:
+                time.sleep(KEY_GAP)
             self.process.write(key(name))
 
     def type(self, text: str) -> None:
-        self.process.write(text)
+        """Characters as typed; a line end is the Enter key (a terminal sends CR for it)."""
+        self.process.write(text.replace("\n", "\r"))
 
     def keypress_latency(self, name: str, timeout: float = 10.0) -> float:
         """Seconds from a key press until the terminal receives the next output."""

@@ -81,27 +81,60 @@ def test_the_recipe_gives_the_tutor_and_nothing_else(server):
     assert "forwarding failed" in tunnel.stderr  # sshd: "administratively prohibited"
 
 
-def test_a_dropped_connection_ends_app_and_kernel_and_keeps_the_place(server):
+def test_a_dropped_connection_mid_run_ends_app_and_kernel_and_keeps_every_answer(server):
     learner = login(server, ALICE)
     learner.press("enter")  # open the first lesson: its kernel starts now
     learner.wait_for("step 1 of", timeout=30)
     wait_until(lambda: kernels(server, ALICE), 30, "the lesson's kernel started")
+    learner.wait_for("kernel: ready", timeout=120)
     learner.press("n")
     learner.wait_for("step 2 of", timeout=30)
-    time.sleep(0.5)  # the step is recorded as it is shown
-    assert server.processes(ALICE)
-
-    learner.kill(signal.SIGKILL)  # the learner's laptop goes away: sshd sees the link drop
+    # the step's code cell is selected; tab selects the number quiz; enter edits it
+    learner.press("tab")
+    time.sleep(0.5)
+    learner.press("enter")
+    learner.wait_for("║ What is the standard deviation", timeout=10)  # editing it: a double border
+    learner.type("0.0096")  # what the lesson's cell prints, to two digits: the noise actually drawn
+    learner.wait_for("0.0096", timeout=10)
+    learner.press("enter")
+    learner.wait_for("✓", timeout=30)
+    learner.press("esc")
+    time.sleep(0.3)
+    learner.press("n")
+    learner.wait_for("step 3 of", timeout=30)
+    learner.press("r")  # the experiment starts ...
+    time.sleep(0.2)
+    learner.kill(signal.SIGKILL)  # ... and the learner's laptop goes away: sshd sees the link drop
     gone = wait_until(lambda: not server.processes(ALICE), 3.0, "app and kernel ended after the link dropped")
     print(f"app and kernel gone {gone:.2f} s after the client was killed")
     # nothing the session started outlives it (sshd's own per-session process included)
     wait_until(lambda: not server.all_processes(ALICE), 3.0, "every process of the account ended")
 
+    progress = json.loads((server.data_dir(ALICE) / "progress.json").read_text())
+    record = progress["lessons"]["data"]
+    assert [attempt["correct"] for attempt in record["quizzes"]["data-noise-std"]] == [True]
     again = login(server, ALICE)
     try:
-        assert "step 2" in again.text()  # "Continue: …, step 2"
+        # Continue: the first step not finished, step 2, whose second quiz is still unanswered
+        assert "Continue: Generating the dataset, step 2" in again.text()
     finally:
         again.close()
+
+
+def test_a_second_login_is_told_and_can_take_over(server):
+    first = login(server, ALICE)
+    try:
+        second = PtyLearner(server.ssh(ALICE), env={"LANG": "en_US.UTF-8"})
+        try:
+            second.wait_for("Another tutor session", timeout=60)
+            second.press("t")
+            second.wait_for(HOME_TITLE, timeout=30)  # the first saved and closed; this one goes on
+            wait_until(lambda: not first.alive(), 10, "the first session's ssh ended")
+            assert len([pid for pid, command in server.processes(ALICE) if "tutor.kernel" not in command]) == 1
+        finally:
+            second.close()
+    finally:
+        first.close()
 
 
 def test_a_classmate_can_neither_read_nor_change_progress(server):
@@ -125,11 +158,28 @@ def test_a_classmate_can_neither_read_nor_change_progress(server):
     json.loads(before)
 
 
-def test_the_limits_of_the_recipe_hold_for_the_kernel(server):
+def test_code_in_a_classmates_kernel_cannot_reach_their_progress(server):
     learner = login(server, BOB)
     try:
         learner.press("enter")
         learner.wait_for("step 1 of", timeout=30)
+        learner.wait_for("kernel: ready", timeout=120)
+        learner.press("enter")  # edit the step's code cell: a line of bob's own at its end
+        learner.wait_for("Leave editor", timeout=10)  # the footer of edit mode
+        learner.press(*["down"] * 8, "end")  # the end of the cell's last line
+        time.sleep(0.5)
+        learner.type(f"\nopen('{server.data_dir(ALICE)}/progress.json').read()")
+        learner.press("ctrl+r")
+        learner.wait_for("PermissionError", timeout=60)
+    finally:
+        learner.close()
+
+
+def test_the_limits_of_the_recipe_hold_for_the_kernel(server):
+    learner = login(server, BOB)
+    try:
+        learner.press("enter")
+        learner.wait_for(" of 5", timeout=30)  # a step of the lesson: wherever bob's Continue is
         wait_until(lambda: kernels(server, BOB), 30, "bob's kernel started")
         limits = Path(f"/proc/{kernels(server, BOB)[0]}/limits").read_text()
         processes = next(line for line in limits.splitlines() if line.startswith("Max processes"))

@@ -279,7 +279,14 @@ class LessonScreen(Screen[None]):
             return
         # what runs, and its output, must be on screen even when ctrl+r came from the prose
         self.content.scroll_to_widget(block, animate=False, top=True)
-        block.run()
+        focused = self.focused
+        if focused is not None and focused is not block:
+            # ctrl+r is a priority binding, handled as it arrives; keys typed just before it may
+            # still wait in the editor's queue (a burst over a laggy link). Run once the editor
+            # has taken them in, so what runs is what the learner typed.
+            focused.call_later(block.run)
+        else:
+            block.run()
 
     def action_reset(self) -> None:
         block = self.selected()
@@ -300,6 +307,14 @@ class LessonScreen(Screen[None]):
             self.notify(t("shell.nothing_to_edit", self.lang), timeout=3)
 
     # -- what blocks post ----------------------------------------------------------
+
+    @on(CodeCell.Finished)
+    def _show_cell_output(self, message: CodeCell.Finished) -> None:
+        # ctrl+r put the cell at the top of the screen; a long cell's output (its error last) can
+        # end below the fold of a 24-row terminal: bring the end of what it printed into view
+        output = message.cell.output
+        if output.display:
+            self.call_after_refresh(self.content.scroll_to_widget, output, animate=False)
 
     @on(LessonBlock.AlreadyRunning)
     def _already_running(self) -> None:
