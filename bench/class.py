@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from procs import descendants  # noqa: E402
 from pty_learner import PtyLearner  # noqa: E402
 
 HOME_TITLE = "Linear regression from scratch"
@@ -76,7 +77,7 @@ def bare_app_cpu(runs: int = 3) -> float:
 def memory(pids: set[int]) -> tuple[float, float]:
     """(RSS, PSS) in MB of these processes and all below them."""
     rss = pss = 0.0
-    for pid in all_below(pids):
+    for pid in pids | descendants(*pids):
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
@@ -86,24 +87,6 @@ def memory(pids: set[int]) -> tuple[float, float]:
         except OSError:
             continue
     return rss, pss
-
-
-def all_below(roots: set[int]) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(roots), list(roots)
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
 
 
 class Learner:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fault_code import SPAWN  # noqa: E402
+from tests.fault_code import SPAWN, app_under_fault  # noqa: E402
 from tutor.kernel import protocol as P  # noqa: E402
 from tutor.kernel.client import KernelClient, KernelOptions  # noqa: E402
 from tutor.safe_text import visible  # noqa: E402
@@ -47,18 +47,6 @@ def chatter():
 threading.Thread(target=chatter, daemon=True).start()
 """
 
-APP = """\
-import asyncio, sys
-from tutor.kernel.client import KernelClient
-async def main():
-    client = KernelClient()
-    await client.wait_ready(120)
-    events = await client.execute(sys.argv[1]).wait()
-    pids = "".join(e.text for e in events if getattr(e, "name", "") == "stdout").split()
-    print(client.pid, *pids, flush=True)
-    await asyncio.sleep(120)
-asyncio.run(main())
-"""
 
 
 def gone(pid: int) -> bool:
@@ -196,7 +184,8 @@ async def fault_idle(statuses: list[tuple[str, str]]) -> Row:
 
 
 async def fault_app_killed() -> Row:
-    app = await asyncio.create_subprocess_exec(sys.executable, "-c", APP, SPAWN, cwd=ROOT,
+    app = await asyncio.create_subprocess_exec(sys.executable, "-c", app_under_fault(ready_within=120), SPAWN,
+                                               cwd=ROOT,
                                                stdout=asyncio.subprocess.PIPE)
     line = await asyncio.wait_for(app.stdout.readline(), 120)  # type: ignore[union-attr]
     pids = [int(word) for word in line.split()]

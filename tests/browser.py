@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyte
+from procs import descendants  # noqa: F401  (re-exported for the web tests)
 
 CHROMIUM = "/usr/bin/chromium"
 # No background traffic: this machine reaches no network, and chromium retries many at a time.
@@ -25,30 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-default-apps", "--no-default-browser-check",
 ]
 ARTIFACTS = Path(os.environ.get("TUTOR_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
-
-
-def descendants(pid: int) -> set[int]:
-    """Every live process below `pid` (read from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] == "Z":
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
 
 
 def cmdline(pid: int) -> str:

@@ -18,3 +18,20 @@ pids.append(pid)
 pids.append(subprocess.Popen(['sleep', '60']).pid)
 print(*pids, flush=True)
 """
+
+
+def app_under_fault(ready_within: float) -> str:
+    """A stand-in for the app: starts a kernel, runs argv[1] in it, prints the kernel's pid and
+    the pids the code printed, then waits (to be SIGKILLed by the caller)."""
+    return f"""\
+import asyncio, sys
+from tutor.kernel.client import KernelClient
+async def main():
+    client = KernelClient()
+    await client.wait_ready({ready_within})
+    events = await client.execute(sys.argv[1]).wait()
+    pids = "".join(e.text for e in events if getattr(e, "name", "") == "stdout").split()
+    print(client.pid, *pids, flush=True)
+    await asyncio.sleep(120)
+asyncio.run(main())
+"""

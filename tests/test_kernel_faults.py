@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fault_code import SPAWN
+from tests.fault_code import SPAWN, app_under_fault
 from tutor.kernel import protocol as P
 from tutor.kernel.client import KernelClient, KernelOptions
 
@@ -123,22 +123,11 @@ async def test_what_learner_code_started_ends_with_the_kernel(end):
         await client.shutdown()
 
 
-APP = """\
-import asyncio, sys
-from tutor.kernel.client import KernelClient
-async def main():
-    client = KernelClient()
-    await client.wait_ready(90)
-    events = await client.execute(sys.argv[1]).wait()
-    pids = "".join(e.text for e in events if getattr(e, "name", "") == "stdout").split()
-    print(client.pid, *pids, flush=True)
-    await asyncio.sleep(120)
-asyncio.run(main())
-"""
 
 
 async def test_what_learner_code_started_ends_when_the_app_is_sigkilled():
-    app = subprocess.Popen([sys.executable, "-c", APP, SPAWN], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    app = subprocess.Popen([sys.executable, "-c", app_under_fault(ready_within=90), SPAWN], cwd=ROOT,
+                           stdout=subprocess.PIPE, text=True)
     pids: list[int] = []
     try:
         line = await asyncio.wait_for(asyncio.to_thread(app.stdout.readline), 120)
